@@ -1,0 +1,195 @@
+"""Load ``entries/`` once into one immutable in-memory :class:`Catalog`.
+
+The CLI, the site build and the exporters all take a ``Catalog``; nothing else reads entry
+files. Problems never raise: they are collected as diagnostics, positioned at the end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from medlm_survey import checks
+from medlm_survey.diagnostics import ERROR, Diagnostic, Problem
+from medlm_survey.schema import KINDS, EntryBase, ModelEntry, Result
+from medlm_survey.taxonomy import Taxonomy, load_taxonomy
+from medlm_survey.validation import validate_entry
+from medlm_survey.yaml_source import compose, position_in, read_entry
+
+ENTRIES_DIR = "entries"
+TAXONOMY_FILE = "taxonomy.yaml"
+
+
+@dataclass(frozen=True)
+class Score:
+    """A result together with the model it belongs to."""
+
+    model: ModelEntry
+    result: Result
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Every valid entry, with lookups and the backlinks pages need.
+
+    Attributes:
+        root: repository root the paths are relative to.
+        taxonomy: the controlled vocabularies.
+        entries: valid entries sorted by id.
+        paths: entry id -> path of its file relative to ``root``.
+        diagnostics: every problem found, sorted by file and position.
+        files: number of entry files read.
+    """
+
+    root: Path
+    taxonomy: Taxonomy
+    entries: tuple[EntryBase, ...]
+    paths: Mapping[str, str]
+    diagnostics: tuple[Diagnostic, ...]
+    files: int
+    by_id: Mapping[str, EntryBase] = field(init=False)
+    by_kind: Mapping[str, tuple[EntryBase, ...]] = field(init=False)
+    scores_on: Mapping[str, tuple[Score, ...]] = field(init=False)
+    scores_reported_by: Mapping[str, tuple[Score, ...]] = field(init=False)
+    trained_models: Mapping[str, tuple[str, ...]] = field(init=False)
+    derived_models: Mapping[str, tuple[str, ...]] = field(init=False)
+    derived_data: Mapping[str, tuple[str, ...]] = field(init=False)
+    covered_by: Mapping[str, tuple[str, ...]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        by_kind: dict[str, list[EntryBase]] = {kind: [] for kind in KINDS}
+        scores_on: dict[str, list[Score]] = defaultdict(list)
+        reported: dict[str, list[Score]] = defaultdict(list)
+        trained: dict[str, list[str]] = defaultdict(list)
+        derived: dict[str, list[str]] = defaultdict(list)
+        derived_data: dict[str, list[str]] = defaultdict(list)
+        covered: dict[str, list[str]] = defaultdict(list)
+        for entry in self.entries:
+            by_kind[entry.kind].append(entry)
+            if isinstance(entry, ModelEntry):
+                for base in entry.base_models:
+                    derived[base].append(entry.id)
+                for dataset in entry.trained_on:
+                    trained[dataset].append(entry.id)
+                for result in entry.results:
+                    score = Score(entry, result)
+                    scores_on[result.benchmark].append(score)
+                    reporter = entry.id if result.reported_by == "self" else result.reported_by
+                    if reporter != entry.id:
+                        reported[reporter].append(score)
+            for source in getattr(entry, "built_from", ()):
+                derived_data[source].append(entry.id)
+            for target in getattr(entry, "covers", ()):
+                covered[target].append(entry.id)
+        freeze = lambda table: {k: tuple(v) for k, v in table.items()}  # noqa: E731
+        set_ = object.__setattr__  # frozen dataclass: derived fields are set once, here
+        set_(self, "by_id", {entry.id: entry for entry in self.entries})
+        set_(self, "by_kind", freeze(by_kind))
+        set_(self, "scores_on", freeze(scores_on))
+        set_(self, "scores_reported_by", freeze(reported))
+        set_(self, "trained_models", freeze(trained))
+        set_(self, "derived_models", freeze(derived))
+        set_(self, "derived_data", freeze(derived_data))
+        set_(self, "covered_by", freeze(covered))
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.severity == ERROR)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def get(self, entry_id: str) -> EntryBase | None:
+        return self.by_id.get(entry_id)
+
+
+def entry_files(root: Path) -> list[Path]:
+    """All ``*.yaml`` / ``*.yml`` files under ``root/entries``, in sorted order."""
+    base = root / ENTRIES_DIR
+    if not base.is_dir():
+        return []
+    return sorted(p for p in base.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def locate_problems(problems: Iterable[Problem], texts: Mapping[str, str]) -> list[Diagnostic]:
+    """Give every problem a line and column, composing each affected file once."""
+    by_path: dict[str, list[Problem]] = defaultdict(list)
+    for problem in problems:
+        by_path[problem.path].append(problem)
+    diagnostics: set[Diagnostic] = set()
+    for path, group in by_path.items():
+        needs_position = any(p.line is None for p in group) and texts.get(path)
+        root_node = compose(texts[path]) if needs_position else None
+        for problem in group:
+            line, col = problem.line, problem.col
+            if line is None:
+                line, col = position_in(root_node, problem.loc, problem.at_key)
+            diagnostics.add(Diagnostic(path, line, col or 1, problem.severity, problem.code, problem.message))
+    return sorted(diagnostics, key=lambda d: (d.path, d.line, d.col, d.code, d.message))
+
+
+def load_catalog(
+    root: Path,
+    *,
+    taxonomy: Taxonomy | None = None,
+    today: dt.date | None = None,
+    compare_only: Iterable[str] | None = None,
+) -> Catalog:
+    """Read, validate and cross-check every entry under ``root``.
+
+    Args:
+        root: repository root holding ``entries/`` and ``taxonomy.yaml``.
+        taxonomy: an already loaded taxonomy (default: ``root/taxonomy.yaml``).
+        today: the date "future" is measured against (tests pin it).
+        compare_only: paths (relative to ``root``) of changed files; near-duplicate
+            detection then compares only these against the rest, as on a pull request.
+
+    Raises:
+        TaxonomyError: ``taxonomy.yaml`` itself is broken (nothing can be checked then).
+    """
+    root = Path(root)
+    taxonomy = taxonomy or load_taxonomy(root / TAXONOMY_FILE)
+    problems: list[Problem] = []
+    texts: dict[str, str] = {}
+    valid: list[tuple[str, EntryBase]] = []
+    files = entry_files(root)
+    for file in files:
+        rel = file.relative_to(root).as_posix()
+        try:
+            raw = file.read_bytes()
+        except OSError as exc:
+            problems.append(Problem(rel, (), ERROR, "yaml-syntax", f"cannot read the file: {exc.strerror}", line=1, col=1))
+            continue
+        read = read_entry(raw, rel)
+        texts[rel] = read.text
+        problems.extend(read.problems)
+        if read.data is None:
+            continue
+        entry, entry_problems = validate_entry(read.data, rel, taxonomy, today)
+        problems.extend(entry_problems)
+        if entry is not None:
+            valid.append((rel, entry))
+
+    entries: dict[str, EntryBase] = {}
+    paths: dict[str, str] = {}
+    for rel, entry in valid:
+        if entry.id in entries:
+            problems.append(
+                Problem(rel, ("id",), ERROR, "duplicate-id", f"id '{entry.id}' is already used by {paths[entry.id]}")
+            )
+            continue
+        entries[entry.id] = entry
+        paths[entry.id] = rel
+    problems.extend(checks.run_checks(entries, paths, compare_only=compare_only))
+    return Catalog(
+        root=root,
+        taxonomy=taxonomy,
+        entries=tuple(sorted(entries.values(), key=lambda e: e.id)),
+        paths=paths,
+        diagnostics=tuple(locate_problems(problems, texts)),
+        files=len(files),
+    )

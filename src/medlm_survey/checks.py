@@ -1,0 +1,300 @@
+"""Rules across entries: references, lineage cycles, shared papers, near-duplicates, dates.
+
+Each rule is a function ``(entries, paths) -> list[Problem]`` registered in :data:`RULES`, so
+each can be tested on its own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from medlm_survey.diagnostics import ERROR, WARNING, Problem
+from medlm_survey.schema import BenchmarkEntry, EntryBase, ModelEntry
+from medlm_survey.suggest import hint
+
+Entries = Mapping[str, EntryBase]
+Paths = Mapping[str, str]
+
+#: Similarity (rapidfuzz ratio, 0-100) from which two normalised names count as near-duplicates.
+NAME_CUTOFF = 90.0
+TITLE_CUTOFF = 92.0
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_VERSION_MARKS = re.compile(r"\d+|\b(?:i{1,3}|iv|vi{0,3}|ix|x)\b")
+
+
+def version_marks(text: str) -> list[str]:
+    """Numbers and stand-alone roman numerals: what tells 'MIMIC-III' from 'MIMIC-IV'."""
+    return _VERSION_MARKS.findall(text.lower())
+
+
+def loc_label(loc: tuple) -> str:
+    """('results', 2, 'benchmark') -> 'results[2].benchmark'."""
+    label = ""
+    for part in loc:
+        label += f"[{part}]" if isinstance(part, int) else (f".{part}" if label else str(part))
+    return label
+
+
+def check_references(entries: Entries, paths: Paths) -> list[Problem]:
+    """Every reference names an existing entry of an allowed kind, and not itself."""
+    problems = []
+    for entry in entries.values():
+        path = paths[entry.id]
+        for loc, target, kinds in entry.references():
+            field = loc_label(loc)
+            if target == entry.id:
+                problems.append(Problem(path, loc, ERROR, "self-reference", f"{field} names this entry itself"))
+                continue
+            found = entries.get(target)
+            if found is None:
+                candidates = [e.id for e in entries.values() if e.kind in kinds]
+                problems.append(
+                    Problem(path, loc, ERROR, "unknown-reference", f"{field} names '{target}', which is no entry{hint(target, candidates)}")
+                )
+            elif found.kind not in kinds:
+                problems.append(
+                    Problem(
+                        path,
+                        loc,
+                        ERROR,
+                        "wrong-reference-kind",
+                        f"{field} must name a {' or '.join(kinds)} entry, but '{target}' is a {found.kind}",
+                    )
+                )
+    return problems
+
+
+def check_base_model_cycles(entries: Entries, paths: Paths) -> list[Problem]:
+    """base_models must form a forest: following them never comes back."""
+    problems = []
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    reported: set[frozenset[str]] = set()
+
+    def visit(entry_id: str, trail: list[str]) -> None:
+        state[entry_id] = 1
+        entry = entries[entry_id]
+        for index, base in enumerate(getattr(entry, "base_models", ())):
+            if base not in entries or base == entry_id:
+                continue
+            if state.get(base) == 1:
+                cycle = trail[trail.index(base):] + [entry_id]
+                key = frozenset(cycle)
+                if key not in reported:
+                    reported.add(key)
+                    loop = " -> ".join([*cycle, base])
+                    problems.append(
+                        Problem(paths[entry_id], ("base_models", index), ERROR, "base-model-cycle", f"base_models form a cycle: {loop}")
+                    )
+            elif base not in state:
+                visit(base, trail + [entry_id])
+        state[entry_id] = 2
+
+    for entry_id in sorted(entries):
+        if entry_id not in state:
+            visit(entry_id, [])
+    return problems
+
+
+def _declared_same_paper(a: EntryBase, b: EntryBase) -> bool:
+    return b.id in a.same_paper_as or a.id in b.same_paper_as
+
+
+def check_shared_papers(entries: Entries, paths: Paths) -> list[Problem]:
+    """An arXiv id or DOI belongs to one entry unless the entries declare same_paper_as."""
+    problems = []
+    for field, code in (("arxiv", "duplicate-arxiv"), ("doi", "duplicate-doi")):
+        groups: dict[str, list[EntryBase]] = defaultdict(list)
+        for entry in entries.values():
+            value = getattr(entry.paper, field, None) if entry.paper else None
+            if value:
+                groups[value.lower()].append(entry)
+        for group in groups.values():
+            group.sort(key=lambda e: paths[e.id])
+            for later_index, later in enumerate(group):
+                for earlier in group[:later_index]:
+                    if not _declared_same_paper(earlier, later):
+                        label = "arXiv id" if field == "arxiv" else "DOI"
+                        problems.append(
+                            Problem(
+                                paths[later.id],
+                                ("paper", field),
+                                ERROR,
+                                code,
+                                f"{label} {getattr(later.paper, field)} is also used by {paths[earlier.id]}; "
+                                f"if both come from one paper, add same_paper_as: [{earlier.id}] here "
+                                f"and same_paper_as: [{later.id}] there",
+                            )
+                        )
+    for entry in entries.values():
+        for index, other_id in enumerate(entry.same_paper_as):
+            other = entries.get(other_id)
+            if other is None or other_id == entry.id:
+                continue  # reported by check_references
+            mine = {(f, getattr(entry.paper, f)) for f in ("arxiv", "doi") if entry.paper and getattr(entry.paper, f)}
+            theirs = {(f, getattr(other.paper, f)) for f in ("arxiv", "doi") if other.paper and getattr(other.paper, f)}
+            if not mine & theirs:
+                problems.append(
+                    Problem(
+                        paths[entry.id],
+                        ("same_paper_as", index),
+                        WARNING,
+                        "same-paper-mismatch",
+                        f"same_paper_as names '{other_id}', but the two entries share no arXiv id or DOI",
+                    )
+                )
+    return problems
+
+
+def normalise(text: str) -> str:
+    """Lowercase letters and digits only: 'Med-PaLM 2' -> 'medpalm2'."""
+    return _NON_ALNUM.sub("", text.lower())
+
+
+def _similar_pairs(strings: list[str], cutoff: float, block: int, changed: set[int] | None) -> set[tuple[int, int]]:
+    """Index pairs (i < j) of strings whose rapidfuzz ratio reaches ``cutoff``.
+
+    Why blocking: an all-pairs ``cdist`` over 10,000 entries' names, aliases and titles is
+    hundreds of millions of comparisons. A near-duplicate differs from its twin by a few
+    edits, so the two nearly always share their first or their last ``block`` characters;
+    comparing only within those blocks keeps the work close to linear.
+    """
+    blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for index, text in enumerate(strings):
+        blocks[("head", text[:block])].append(index)
+        blocks[("tail", text[-block:])].append(index)
+    pairs: set[tuple[int, int]] = set()
+    for members in blocks.values():
+        if len(members) < 2:
+            continue
+        queries = members if changed is None else [m for m in members if m in changed]
+        if not queries:
+            continue
+        texts = [strings[m] for m in members]
+        matrix = process.cdist(
+            [strings[q] for q in queries], texts, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.uint8, workers=-1
+        )
+        for qi, mi in zip(*np.nonzero(matrix)):
+            a, b = queries[qi], members[mi]
+            if a != b:
+                pairs.add((min(a, b), max(a, b)))
+    return pairs
+
+
+def check_near_duplicates(entries: Entries, paths: Paths, compare_only: Iterable[str] | None = None) -> list[Problem]:
+    """Names, aliases or titles that nearly match another entry's are warnings naming both files.
+
+    Strings that differ in their numbers ('Med-PaLM' / 'Med-PaLM 2', 'SAM-Med2D' /
+    'SAM-Med3D', 'MIMIC-III' / 'MIMIC-IV') are versions, not duplicates. Entries that declare ``same_paper_as`` or
+    ``distinct_from`` each other are not compared.
+    """
+    changed_paths = set(compare_only) if compare_only is not None else None
+    problems: list[Problem] = []
+    for label, cutoff, block, sources in (
+        ("name", NAME_CUTOFF, 3, lambda e: [("name", e.name)] + [(("aliases", i), a) for i, a in enumerate(e.aliases)]),
+        ("paper title", TITLE_CUTOFF, 12, lambda e: [(("paper", "title"), e.paper.title)] if e.paper else []),
+    ):
+        owners: list[tuple[EntryBase, tuple]] = []
+        strings: list[str] = []
+        marks: list[list[str]] = []
+        for entry in entries.values():
+            for loc, text in sources(entry):
+                normal = normalise(text)
+                if len(normal) >= 3:
+                    owners.append((entry, loc if isinstance(loc, tuple) else (loc,)))
+                    strings.append(normal)
+                    marks.append(version_marks(text))
+        changed = None
+        if changed_paths is not None:
+            changed = {i for i, (entry, _) in enumerate(owners) if paths[entry.id] in changed_paths}
+        seen_entry_pairs: set[tuple[str, str]] = set()
+        for i, j in sorted(_similar_pairs(strings, cutoff, block, changed)):
+            (a, loc_a), (b, loc_b) = owners[i], owners[j]
+            if a.id == b.id or marks[i] != marks[j]:
+                continue
+            if _declared_same_paper(a, b) or b.id in a.distinct_from or a.id in b.distinct_from:
+                continue
+            key = tuple(sorted((a.id, b.id)))
+            if key in seen_entry_pairs:
+                continue
+            seen_entry_pairs.add(key)
+            first, second = sorted([(a, loc_a), (b, loc_b)], key=lambda pair: paths[pair[0].id])
+            problems.append(
+                Problem(
+                    paths[second[0].id],
+                    second[1],
+                    WARNING,
+                    "near-duplicate",
+                    f"{label} nearly matches {paths[first[0].id]} ('{first[0].id}'); merge them, or add "
+                    f"distinct_from: [{first[0].id}] with aliases that make the difference clear",
+                )
+            )
+    return problems
+
+
+def check_results(entries: Entries, paths: Paths) -> list[Problem]:
+    """Scores name a listed subset and metric, and are not dated before their benchmark."""
+    problems = []
+    for entry in entries.values():
+        if not isinstance(entry, ModelEntry):
+            continue
+        path = paths[entry.id]
+        for index, result in enumerate(entry.results):
+            target = entries.get(result.benchmark)
+            if target is None:
+                continue
+            if isinstance(target, BenchmarkEntry):
+                if result.subset is not None and result.subset not in target.subsets:
+                    listed = ", ".join(f"'{s}'" for s in target.subsets) or "none"
+                    problems.append(
+                        Problem(
+                            path,
+                            ("results", index, "subset"),
+                            WARNING,
+                            "unknown-subset",
+                            f"subset '{result.subset}' is not among {target.id}'s subsets ({listed}){hint(result.subset, target.subsets)}",
+                        )
+                    )
+                if target.metrics and result.metric not in target.metrics:
+                    problems.append(
+                        Problem(
+                            path,
+                            ("results", index, "metric"),
+                            WARNING,
+                            "unknown-metric",
+                            f"metric '{result.metric}' is not among {target.id}'s metrics ({', '.join(target.metrics)}){hint(result.metric, target.metrics)}",
+                        )
+                    )
+            reporter = entry if result.reported_by == "self" else entries.get(result.reported_by)
+            if reporter is not None and reporter.date[:7] < target.date[:7]:
+                problems.append(
+                    Problem(
+                        path,
+                        ("results", index, "benchmark"),
+                        WARNING,
+                        "result-before-benchmark",
+                        f"this score is dated {reporter.date} (by {reporter.id}), before {target.id} was released ({target.date})",
+                    )
+                )
+    return problems
+
+
+RULES: tuple[Callable[[Entries, Paths], list[Problem]], ...] = (
+    check_references,
+    check_base_model_cycles,
+    check_shared_papers,
+    check_results,
+)
+
+
+def run_checks(entries: Entries, paths: Paths, compare_only: Iterable[str] | None = None) -> list[Problem]:
+    """All cross-entry rules over the valid entries."""
+    problems: list[Problem] = []
+    for rule in RULES:
+        problems.extend(rule(entries, paths))
+    problems.extend(check_near_duplicates(entries, paths, compare_only))
+    return problems

@@ -1,0 +1,107 @@
+"""The ``medlm-survey`` command line: thin commands over the library.
+
+Exit codes: 0 clean (warnings allowed unless ``--strict``), 1 problems found, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from medlm_survey.catalog import Catalog, load_catalog
+from medlm_survey.diagnostics import CODES, FORMATTERS, summary_line
+from medlm_survey.schema_export import SCHEMA_PATH, schema_json
+from medlm_survey.taxonomy import TaxonomyError
+
+root_option = click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="Repository root holding entries/ and taxonomy.yaml.",
+)
+
+
+def open_catalog(root: Path, compare_only: list[str] | None = None) -> Catalog:
+    """Load the catalogue, turning a broken taxonomy into a one-line error (exit 1)."""
+    try:
+        return load_catalog(root, compare_only=compare_only)
+    except TaxonomyError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def report(catalog: Catalog, output_format: str, strict: bool) -> int:
+    """Print the diagnostics in ``output_format``; return the exit code."""
+    diagnostics = list(catalog.diagnostics)
+    for line in FORMATTERS[output_format](diagnostics):
+        click.echo(line)
+    if output_format != "json":
+        click.echo(summary_line(diagnostics, len(catalog.entries), catalog.files), err=output_format == "github")
+    failed = bool(catalog.errors) or (strict and bool(diagnostics))
+    return 1 if failed else 0
+
+
+def changed_entry_paths(root: Path, base: str) -> list[str]:
+    """Entry files changed since ``base`` according to git (for pull requests)."""
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(root), "diff", "--name-only", f"{base}...HEAD", "--", "entries"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError) as exc:
+        raise click.UsageError(f"cannot ask git what changed since '{base}': {exc}") from exc
+    return [line for line in out.splitlines() if line]
+
+
+@click.group()
+@click.version_option(package_name="medlm-survey")
+def cli() -> None:
+    """Validate, build and export the medlm-survey catalogue of medical large models."""
+
+
+@cli.command()
+@root_option
+@click.option("--format", "output_format", type=click.Choice(sorted(FORMATTERS)), default="text", show_default=True, help="Output: one line per problem, GitHub annotations, or JSON.")
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+@click.option("--changed-since", metavar="REV", help="Compare only entries changed since REV for near-duplicates (pull requests).")
+def validate(root: Path, output_format: str, strict: bool, changed_since: str | None) -> None:
+    """Check every entry against the schema, the taxonomy and each other."""
+    compare_only = changed_entry_paths(root, changed_since) if changed_since else None
+    catalog = open_catalog(root, compare_only)
+    sys.exit(report(catalog, output_format, strict))
+
+
+@cli.command()
+@root_option
+@click.option("--check", is_flag=True, help="Do not write; exit 1 if the committed schema is stale.")
+def schema(root: Path, check: bool) -> None:
+    """Write the JSON Schema for entries (for editor completion) to schema/entry.schema.json."""
+    target = root / SCHEMA_PATH
+    fresh = schema_json()
+    if check:
+        current = target.read_text(encoding="utf-8") if target.exists() else ""
+        if current != fresh:
+            raise click.ClickException(f"{SCHEMA_PATH} is stale; run 'medlm-survey schema' and commit it")
+        click.echo(f"{SCHEMA_PATH} is up to date")
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(fresh, encoding="utf-8")
+    click.echo(f"wrote {SCHEMA_PATH}")
+
+
+@cli.command()
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def codes(output_format: str) -> None:
+    """List every diagnostic code with what it means."""
+    if output_format == "json":
+        click.echo(json.dumps(CODES, indent=2))
+        return
+    width = max(map(len, CODES))
+    for code, meaning in CODES.items():
+        click.echo(f"{code:<{width}}  {meaning}")

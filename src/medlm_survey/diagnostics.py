@@ -1,0 +1,161 @@
+"""Diagnostics: one problem, one line, with a stable code a contributor can look up.
+
+Library code collects :class:`Diagnostic` records and never prints; the CLI and the site
+build choose how to present them (:data:`FORMATTERS`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+
+ERROR = "error"
+WARNING = "warning"
+
+#: Every code a diagnostic can carry, with what it means. The docs page and ``medlm-survey
+#: codes`` are generated from this table, and a test checks that no other code is emitted.
+CODES: dict[str, str] = {
+    # reading the file
+    "file-too-large": "The file is larger than the per-file limit; entries are short documents.",
+    "invalid-utf8": "The file is not valid UTF-8 text.",
+    "byte-order-mark": "The file starts with a byte-order mark; save it as UTF-8 without BOM.",
+    "tab-indent": "A line is indented with a tab; YAML indentation must use spaces.",
+    "yaml-syntax": "The file is not valid YAML.",
+    "unsafe-tag": "A YAML tag such as !!python/object was used; only plain data is allowed.",
+    "duplicate-key": "The same key appears twice in one mapping (YAML would silently keep the last).",
+    "alias-limit": "YAML aliases expand to too many nodes (or refer to themselves).",
+    "empty-file": "The file holds no entry.",
+    "not-a-mapping": "The top level of an entry must be a mapping of field names to values.",
+    # one entry against the schema and taxonomy
+    "missing-field": "A required field is absent.",
+    "unknown-field": "A field name is not part of the schema for this kind.",
+    "wrong-type": "A value has the wrong type (for example a string where a list is expected).",
+    "invalid-value": "A value breaks the field's format or allowed range.",
+    "unknown-kind": "`kind` is not one of model, dataset, benchmark, survey.",
+    "unknown-term": "A term is not in taxonomy.yaml.",
+    "wrong-access": "The access term does not apply to this kind (model terms vs. data terms).",
+    "invalid-id": "The id is not a lowercase slug.",
+    "invalid-date": "A date is not YYYY-MM or YYYY-MM-DD, or not a real calendar date.",
+    "future-date": "A date lies in the future.",
+    "date-too-early": "A date lies before 1950.",
+    "invalid-arxiv": "An arXiv id is not a new-style id without version suffix (e.g. 2305.09617).",
+    "invalid-doi": "A DOI is not a bare DOI such as 10.1038/s41586-023-06291-2.",
+    "invalid-url": "A link is not an https:// URL.",
+    "invalid-license": "The license is not an SPDX id, 'proprietary' or 'unknown'.",
+    "invalid-parameters": "The parameter count is not a number with a K/M/B/T suffix (e.g. 7B).",
+    "missing-source": "The entry names no paper.arxiv, paper.doi or paper.url to check it against.",
+    "summary-length": "The summary is longer than four sentences.",
+    "markup-in-text": "Plain-text fields should not contain HTML or Markdown markup.",
+    # across entries
+    "wrong-directory": "The file lies in a folder that does not match its kind.",
+    "id-mismatch": "The id differs from the file name.",
+    "duplicate-id": "Two files declare the same id.",
+    "unknown-reference": "A reference names no entry of the catalogue.",
+    "wrong-reference-kind": "A reference names an entry of the wrong kind.",
+    "self-reference": "An entry refers to itself.",
+    "base-model-cycle": "base_models links form a cycle.",
+    "duplicate-arxiv": "Two entries share an arXiv id without declaring same_paper_as.",
+    "duplicate-doi": "Two entries share a DOI without declaring same_paper_as.",
+    "same-paper-mismatch": "same_paper_as names an entry that does not share the paper.",
+    "near-duplicate": "A name, alias or paper title nearly matches another entry's.",
+    "unknown-subset": "A result names a subset the benchmark does not list.",
+    "unknown-metric": "A result names a metric the benchmark does not list.",
+    "result-before-benchmark": "A score is dated before its benchmark was released.",
+}
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem at one place. Lines and columns are 1-based."""
+
+    path: str
+    line: int
+    col: int
+    severity: str
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.severity}[{self.code}] {self.message}"
+
+
+@dataclass
+class Problem:
+    """A diagnostic whose position is still a path of keys into the YAML document.
+
+    Why: finding line and column needs the YAML node tree, which only files with problems
+    pay for (see :func:`medlm_survey.yaml_source.locate`).
+    """
+
+    path: str
+    loc: tuple[str | int, ...]
+    severity: str
+    code: str
+    message: str
+    at_key: bool = False
+    line: int | None = None
+    col: int | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def counts(diagnostics: Iterable[Diagnostic]) -> tuple[int, int]:
+    """(errors, warnings)."""
+    errors = warnings = 0
+    for diagnostic in diagnostics:
+        if diagnostic.severity == ERROR:
+            errors += 1
+        else:
+            warnings += 1
+    return errors, warnings
+
+
+def _plural(n: int, singular: str, plural: str | None = None) -> str:
+    return f"{n} {singular if n == 1 else (plural or singular + 's')}"
+
+
+def summary_line(diagnostics: Sequence[Diagnostic], entries: int, files: int) -> str:
+    """``"212 files checked, 212 valid entries: 0 errors, 3 warnings"``."""
+    errors, warnings = counts(diagnostics)
+    return (
+        f"{_plural(files, 'file')} checked, {_plural(entries, 'valid entry', 'valid entries')}: "
+        f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
+    )
+
+
+def _escape_github(text: str, *, property_value: bool = False) -> str:
+    # Workflow commands treat %, CR and LF specially; properties also ':' and ','.
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if property_value:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def format_text(diagnostics: Sequence[Diagnostic]) -> list[str]:
+    return [str(d) for d in diagnostics]
+
+
+def format_github(diagnostics: Sequence[Diagnostic]) -> list[str]:
+    """GitHub Actions workflow commands, so problems show inline on the pull request."""
+    lines = []
+    for d in diagnostics:
+        command = "error" if d.severity == ERROR else "warning"
+        props = (
+            f"file={_escape_github(d.path, property_value=True)},line={d.line},col={d.col},"
+            f"title={_escape_github(d.code, property_value=True)}"
+        )
+        lines.append(f"::{command} {props}::{_escape_github(d.message)}")
+    return lines
+
+
+def format_json(diagnostics: Sequence[Diagnostic]) -> list[str]:
+    errors, warnings = counts(diagnostics)
+    document = {
+        "errors": errors,
+        "warnings": warnings,
+        "diagnostics": [asdict(d) for d in diagnostics],
+    }
+    return [json.dumps(document, indent=2, ensure_ascii=False)]
+
+
+FORMATTERS = {"text": format_text, "github": format_github, "json": format_json}

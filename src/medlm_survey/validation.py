@@ -1,0 +1,197 @@
+"""Validate one entry mapping against its kind's model; pydantic errors become problems."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import PurePosixPath
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from medlm_survey.diagnostics import CODES, ERROR, WARNING, Problem
+from medlm_survey.schema import (
+    KINDS,
+    MODEL_FOR_KIND,
+    EntryBase,
+    Links,
+    Paper,
+    Result,
+    _MARKUP_RE,
+)
+from medlm_survey.suggest import hint
+from medlm_survey.taxonomy import Taxonomy
+
+_TYPE_WORDS = {
+    "list_type": "a list",
+    "tuple_type": "a list",
+    "string_type": "a string",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+}
+_ABBREVIATIONS = ("e.g.", "i.e.", "et al.", "vs.", "etc.", "approx.", "Fig.", "No.", "cf.")
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if value is None:
+        return "nothing"
+    return {dict: "a mapping", list: "a list", str: "a string", int: "a number", float: "a number"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _model_at(kind_model: type[BaseModel], loc: tuple) -> type[BaseModel]:
+    """The pydantic model whose fields live at ``loc`` (for field-name suggestions)."""
+    if loc[:1] == ("paper",):
+        return Paper
+    if loc[:1] == ("links",):
+        return Links
+    if loc[:1] == ("results",):
+        return Result
+    return kind_model
+
+
+def problems_from_error(error: ValidationError, path: str, kind_model: type[BaseModel]) -> list[Problem]:
+    """Reword pydantic's errors as contributor-facing problems (position resolved later)."""
+    problems: list[Problem] = []
+    for err in error.errors(include_url=False):
+        loc = tuple(err["loc"])
+        kind = err["type"]
+        field = str(loc[-1]) if loc else "entry"
+        at_key = False
+        if kind == "missing":
+            code, message, loc = "missing-field", f"required field '{field}' is missing", loc[:-1]
+        elif kind == "extra_forbidden":
+            names = list(_model_at(kind_model, loc[:-1]).model_fields)
+            code, at_key = "unknown-field", True
+            message = f"unknown field '{field}'{hint(field, names)}"
+        elif kind in _TYPE_WORDS:
+            label = _field_label(loc)
+            code = "wrong-type"
+            message = f"{label} should be {_TYPE_WORDS[kind]}, not {_describe(err.get('input'))}"
+        elif kind.replace("_", "-") in CODES:
+            code, message = kind.replace("_", "-"), err["msg"]
+            if code == "missing-source":
+                loc = ("paper",)
+            elif code in ("wrong-access", "unknown-term") and not loc:
+                loc = ("access",)
+        elif kind == "too_short":
+            code = "invalid-value"
+            if isinstance(err.get("input"), str):
+                message = f"{_field_label(loc)} must not be empty"
+            else:
+                message = f"{_field_label(loc)} needs at least {err['ctx']['min_length']} item(s)"
+        elif kind == "literal_error":
+            expected = err["ctx"]["expected"]
+            code = "invalid-value"
+            message = f"{_field_label(loc)} must be {expected}, not '{err.get('input')}'"
+        else:
+            code = "invalid-value"
+            message = f"{_field_label(loc)}: {err['msg'][0].lower()}{err['msg'][1:]}"
+        problems.append(Problem(path, loc, ERROR, code, message, at_key=at_key))
+    return problems
+
+
+def _field_label(loc: tuple) -> str:
+    parts: list[str] = []
+    for part in loc:
+        if isinstance(part, int):
+            parts.append(f"[{part}]")
+        else:
+            parts.append(("." if parts else "") + str(part))
+    return "'" + "".join(parts) + "'" if parts else "the entry"
+
+
+def count_sentences(text: str) -> int:
+    for abbreviation in _ABBREVIATIONS:
+        text = text.replace(abbreviation, abbreviation.replace(".", ""))
+    pieces = [p for p in re.split(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'])", text) if p.strip()]
+    return len(pieces)
+
+
+def lint_entry(entry: EntryBase, path: str) -> list[Problem]:
+    """Recommendations on a valid entry: warnings, never errors."""
+    problems = []
+    sentences = count_sentences(entry.summary)
+    if sentences > 4:
+        problems.append(
+            Problem(path, ("summary",), WARNING, "summary-length", f"the summary has {sentences} sentences; keep it to 1-4")
+        )
+    for field in ("name", "summary"):
+        if _MARKUP_RE.search(getattr(entry, field)):
+            problems.append(
+                Problem(path, (field,), WARNING, "markup-in-text", f"'{field}' looks like it contains HTML or Markdown; write plain text")
+            )
+    return problems
+
+
+def directory_kind(path: str) -> str | None:
+    parent = PurePosixPath(path).parent.name
+    return parent if parent in KINDS else None
+
+
+def validate_entry(
+    data: dict, path: str, taxonomy: Taxonomy | None, today: dt.date | None = None
+) -> tuple[EntryBase | None, list[Problem]]:
+    """Validate one entry mapping. Returns the entry (or None) and its problems.
+
+    Why the kind is picked first: validating against the discriminated union would report
+    every field error once per candidate model; choosing the model keeps locations clean.
+    When ``kind`` is missing or unknown, the folder's kind is used so that the other
+    fields are still checked in the same run.
+    """
+    problems: list[Problem] = []
+    folder_kind = directory_kind(path)
+    kind = data.get("kind")
+    chosen = kind
+    if "kind" not in data:
+        advice = f"; this file is in entries/{folder_kind}/, so add 'kind: {folder_kind}'" if folder_kind else ""
+        problems.append(Problem(path, (), ERROR, "missing-field", f"required field 'kind' is missing{advice}"))
+        chosen = folder_kind
+    elif not isinstance(kind, str) or kind not in MODEL_FOR_KIND:
+        problems.append(
+            Problem(
+                path,
+                ("kind",),
+                ERROR,
+                "unknown-kind",
+                f"kind '{kind}' is not one of {', '.join(KINDS)}{hint(str(kind), KINDS)}",
+            )
+        )
+        chosen = folder_kind
+    elif folder_kind is None:
+        problems.append(
+            Problem(path, (), ERROR, "wrong-directory", f"entries live in entries/<kind>/; move this file to entries/{kind}/")
+        )
+    elif folder_kind != kind:
+        problems.append(
+            Problem(path, ("kind",), ERROR, "wrong-directory", f"kind is '{kind}' but the file is in entries/{folder_kind}/; move it to entries/{kind}/")
+        )
+    stem = PurePosixPath(path).stem
+    entry_id = data.get("id")
+    if isinstance(entry_id, str) and entry_id != stem:
+        problems.append(
+            Problem(path, ("id",), ERROR, "id-mismatch", f"id '{entry_id}' differs from the file name '{stem}.yaml'; rename one of them")
+        )
+    if chosen is None:
+        return None, problems
+    model = MODEL_FOR_KIND[chosen]
+    if chosen != kind:
+        data = {**data, "kind": chosen}
+    try:
+        entry = model.model_validate(data, context={"taxonomy": taxonomy, "today": today})
+    except ValidationError as exc:
+        return None, problems + problems_from_error(exc, path, model)
+    if problems:
+        return None, problems
+    return entry, lint_entry(entry, path)
