@@ -105,3 +105,21 @@ def codes(output_format: str) -> None:
     width = max(map(len, CODES))
     for code, meaning in CODES.items():
         click.echo(f"{code:<{width}}  {meaning}")
+
+
+def _register_command_modules() -> None:
+    """Add the commands that live in ``medlm_survey.commands.*`` (site, contributing)."""
+    import importlib
+
+    for name in ("site", "contrib"):
+        try:
+            module = importlib.import_module(f"medlm_survey.commands.{name}")
+        except ModuleNotFoundError as exc:  # while the area is being built
+            if exc.name != f"medlm_survey.commands.{name}":
+                raise
+            continue
+        for command in module.COMMANDS:
+            cli.add_command(command)
+
+
+_register_command_modules()
