@@ -198,22 +198,22 @@ def check_near_duplicates(entries: Entries, paths: Paths, compare_only: Iterable
         ("name", NAME_CUTOFF, 3, lambda e: [("name", e.name)] + [(("aliases", i), a) for i, a in enumerate(e.aliases)]),
         ("paper title", TITLE_CUTOFF, 12, lambda e: [(("paper", "title"), e.paper.title)] if e.paper else []),
     ):
-        owners: list[tuple[EntryBase, tuple]] = []
+        owners: list[tuple[EntryBase, tuple, str]] = []
         strings: list[str] = []
         marks: list[list[str]] = []
         for entry in entries.values():
             for loc, text in sources(entry):
                 normal = normalise(text)
                 if len(normal) >= 3:
-                    owners.append((entry, loc if isinstance(loc, tuple) else (loc,)))
+                    owners.append((entry, loc if isinstance(loc, tuple) else (loc,), text))
                     strings.append(normal)
                     marks.append(version_marks(text))
         changed = None
         if changed_paths is not None:
-            changed = {i for i, (entry, _) in enumerate(owners) if paths[entry.id] in changed_paths}
+            changed = {i for i, (entry, _, _) in enumerate(owners) if paths[entry.id] in changed_paths}
         seen_entry_pairs: set[tuple[str, str]] = set()
         for i, j in sorted(_similar_pairs(strings, cutoff, block, changed)):
-            (a, loc_a), (b, loc_b) = owners[i], owners[j]
+            a, b = owners[i][0], owners[j][0]
             if a.id == b.id or marks[i] != marks[j]:
                 continue
             if _declared_same_paper(a, b) or b.id in a.distinct_from or a.id in b.distinct_from:
@@ -222,15 +222,18 @@ def check_near_duplicates(entries: Entries, paths: Paths, compare_only: Iterable
             if key in seen_entry_pairs:
                 continue
             seen_entry_pairs.add(key)
-            first, second = sorted([(a, loc_a), (b, loc_b)], key=lambda pair: paths[pair[0].id])
+            (first, first_loc, first_text), (second, second_loc, second_text) = sorted(
+                (owners[i], owners[j]), key=lambda owner: paths[owner[0].id]
+            )
             problems.append(
                 Problem(
-                    paths[second[0].id],
-                    second[1],
+                    paths[second.id],
+                    second_loc,
                     WARNING,
                     "near-duplicate",
-                    f"{label} nearly matches {paths[first[0].id]} ('{first[0].id}'); merge them, or add "
-                    f"distinct_from: [{first[0].id}] with aliases that make the difference clear",
+                    f"{loc_label(second_loc)} '{second_text}' nearly matches {loc_label(first_loc)} "
+                    f"'{first_text}' of {paths[first.id]}; merge the entries, or add "
+                    f"distinct_from: [{first.id}] with aliases that make the difference clear",
                 )
             )
     return problems

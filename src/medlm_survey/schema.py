@@ -45,9 +45,9 @@ LICENSE_WORDS = ("proprietary", "unknown")
 
 # --- reusable field validators ---------------------------------------------------------
 
-def _error(kind: str, message: str, **ctx: Any) -> PydanticCustomError:
+def _error(error_type: str, message: str, **ctx: Any) -> PydanticCustomError:
     # The error type doubles as the diagnostic code (underscores -> hyphens).
-    return PydanticCustomError(kind, message, ctx)
+    return PydanticCustomError(error_type, message, ctx)
 
 
 def _taxonomy(info: ValidationInfo):
@@ -172,6 +172,17 @@ def _plain_text(value: str) -> str:
     return " ".join(value.split())
 
 
+def _metric(value: str) -> str:
+    if not re.match(r"^[a-z0-9][a-z0-9@._ -]*$", value):
+        raise _error(
+            "invalid_value",
+            "metric '{value}' must be lowercase letters, digits and - _ . @ (e.g. '{better}')",
+            value=value,
+            better=value.lower().strip(),
+        )
+    return value
+
+
 def _finite(value: float) -> float:
     if not math.isfinite(value):
         raise _error("invalid_value", "a score must be a finite number")
@@ -243,7 +254,7 @@ class Result(Node):
     """Id of the benchmark or dataset entry the score was measured on."""
     subset: str | None = None
     """Named subset of the benchmark (one of its `subsets`), e.g. 'USMLE 4-option'."""
-    metric: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9@._ -]*$", examples=["accuracy", "auroc", "dice"])]
+    metric: Annotated[str, AfterValidator(_metric), Field(examples=["accuracy", "auroc", "dice"])]
     """Metric name in lowercase, as listed in the benchmark's `metrics`."""
     value: Annotated[float, AfterValidator(_finite)]
     """The score as reported. Scores bounded by 1 (accuracy, F1, AUROC, Dice) are written in percent."""
@@ -319,14 +330,21 @@ class EntryBase(Node):
                 applies = "model" if self.kind == "model" else "data"
                 allowed = taxonomy.access_ids(applies)
                 if self.access not in allowed:
-                    known = taxonomy.has("access", self.access)
+                    if taxonomy.has("access", self.access):
+                        raise _error(
+                            "wrong_access",
+                            "access '{value}' does not apply to a {kind}; use one of {allowed}",
+                            value=self.access,
+                            kind=self.kind,
+                            allowed=", ".join(allowed),
+                        )
                     raise _error(
-                        "wrong_access" if known else "unknown_term",
-                        "access '{value}' does not apply to a {kind}; use one of {allowed}{suggestion}",
+                        "unknown_term",
+                        "access term '{value}' is not in taxonomy.yaml; for a {kind} use one of {allowed}{suggestion}",
                         value=self.access,
                         kind=self.kind,
                         allowed=", ".join(allowed),
-                        suggestion="" if known else hint(self.access, allowed),
+                        suggestion=hint(self.access, allowed),
                     )
         if self.paper is None or not (self.paper.arxiv or self.paper.doi or self.paper.url):
             raise _error(
