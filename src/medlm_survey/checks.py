@@ -194,6 +194,7 @@ def check_near_duplicates(entries: Entries, paths: Paths, compare_only: Iterable
     """
     changed_paths = set(compare_only) if compare_only is not None else None
     problems: list[Problem] = []
+    seen_entry_pairs: set[tuple[str, str]] = set()  # one warning per pair of entries
     for label, cutoff, block, sources in (
         ("name", NAME_CUTOFF, 3, lambda e: [("name", e.name)] + [(("aliases", i), a) for i, a in enumerate(e.aliases)]),
         ("paper title", TITLE_CUTOFF, 12, lambda e: [(("paper", "title"), e.paper.title)] if e.paper else []),
@@ -211,7 +212,6 @@ def check_near_duplicates(entries: Entries, paths: Paths, compare_only: Iterable
         changed = None
         if changed_paths is not None:
             changed = {i for i, (entry, _, _) in enumerate(owners) if paths[entry.id] in changed_paths}
-        seen_entry_pairs: set[tuple[str, str]] = set()
         for i, j in sorted(_similar_pairs(strings, cutoff, block, changed)):
             a, b = owners[i][0], owners[j][0]
             if a.id == b.id or marks[i] != marks[j]:

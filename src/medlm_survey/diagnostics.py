@@ -24,6 +24,7 @@ CODES: dict[str, str] = {
     "yaml-syntax": "The file is not valid YAML.",
     "unsafe-tag": "A YAML tag such as !!python/object was used; only plain data is allowed.",
     "duplicate-key": "The same key appears twice in one mapping (YAML would silently keep the last).",
+    "too-deep": "The document nests deeper than any entry needs.",
     "alias-limit": "YAML aliases expand to too many nodes (or refer to themselves).",
     "empty-file": "The file holds no entry.",
     "not-a-mapping": "The top level of an entry must be a mapping of field names to values.",

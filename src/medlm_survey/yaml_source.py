@@ -21,6 +21,8 @@ from medlm_survey.diagnostics import ERROR, Problem
 MAX_FILE_BYTES = 256 * 1024
 #: Aliases may not expand a document beyond this many nodes ("billion laughs").
 MAX_EXPANDED_NODES = 50_000
+#: No entry nests deeper than a few levels; deeper documents are rejected before validation.
+MAX_DEPTH = 32
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -127,6 +129,22 @@ def _expanded_size(data: Any, limit: int) -> int:
     return size(data)
 
 
+def _depth_exceeds(data: Any, limit: int) -> bool:
+    """Whether containers nest deeper than ``limit`` (iterative: no recursion limit to hit)."""
+    stack = [(data, 1)]
+    visited: set[int] = set()
+    while stack:
+        obj, depth = stack.pop()
+        if not isinstance(obj, (dict, list)) or id(obj) in visited:
+            continue
+        if depth > limit:
+            return True
+        visited.add(id(obj))
+        children = obj.values() if isinstance(obj, dict) else obj
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
 def decode(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
     """Bytes -> text, reporting a BOM or invalid UTF-8 with its position."""
     problems: list[Problem] = []
@@ -178,7 +196,10 @@ def parse(text: str, path: str) -> ReadResult:
     except yaml.YAMLError as exc:
         return ReadResult(None, text, [_problem(path, "yaml-syntax", f"not valid YAML: {exc}")])
     except RecursionError:
-        return ReadResult(None, text, [_problem(path, "yaml-syntax", "the document is nested too deeply")])
+        return ReadResult(None, text, [_problem(path, "too-deep", "the document is nested too deeply to parse")])
+    if isinstance(data, (dict, list)) and _depth_exceeds(data, MAX_DEPTH):
+        message = f"the document nests more than {MAX_DEPTH} levels deep"
+        return ReadResult(None, text, [_problem(path, "too-deep", message)])
     if ("*" in text or "<<" in text) and isinstance(data, (dict, list)):
         try:
             too_big = _expanded_size(data, MAX_EXPANDED_NODES) > MAX_EXPANDED_NODES

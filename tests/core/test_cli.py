@@ -1,0 +1,110 @@
+"""The validate / schema / codes commands: exact output, formats and exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from medlm_survey.cli import cli
+from tests.conftest import make_repo
+
+GOOD = Path(__file__).parent / "data" / "good"
+BROKEN = """id: broken
+kind: model
+name: Broken
+categories: [lm]
+summary: A broken entry.
+date: "2024-01"
+paper: {title: Broken, authors: [A. Author], url: https://example.org/p}
+"""
+WARNED = (
+    BROKEN.replace("[lm]", "[llm]")
+    .replace("A broken entry.", "One. Two. Three. Four. Five.")
+    .replace("broken", "warned")
+)
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_clean_catalogue_exits_0_with_summary(tmp_path):
+    root = make_repo(tmp_path, {}, GOOD)
+    result = invoke("validate", "--root", str(root))
+    assert result.exit_code == 0
+    assert result.output == "5 files checked, 5 valid entries: 0 errors, 0 warnings\n"
+
+
+def test_errors_exit_1_one_line_each(tmp_path):
+    root = make_repo(tmp_path, {"entries/model/broken.yaml": BROKEN}, GOOD)
+    result = invoke("validate", "--root", str(root))
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "entries/model/broken.yaml:4:14: error[unknown-term] categories term 'lm' is not in taxonomy.yaml; did you mean 'llm'?",
+        "6 files checked, 5 valid entries: 1 error, 0 warnings",
+    ]
+    assert "Traceback" not in result.output
+
+
+def test_warnings_pass_unless_strict(tmp_path):
+    root = make_repo(tmp_path, {"entries/model/warned.yaml": WARNED}, GOOD)
+    assert invoke("validate", "--root", str(root)).exit_code == 0
+    strict = invoke("validate", "--root", str(root), "--strict")
+    assert strict.exit_code == 1
+    assert "warning[summary-length]" in strict.output
+
+
+def test_github_format_prints_annotations(tmp_path):
+    root = make_repo(tmp_path, {"entries/model/broken.yaml": BROKEN}, GOOD)
+    result = CliRunner().invoke(cli, ["validate", "--root", str(root), "--format", "github"])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0] == (
+        "::error file=entries/model/broken.yaml,line=4,col=14,title=unknown-term::"
+        "categories term 'lm' is not in taxonomy.yaml; did you mean 'llm'?"
+    )
+
+
+def test_json_format_is_machine_readable(tmp_path):
+    root = make_repo(tmp_path, {"entries/model/broken.yaml": BROKEN}, GOOD)
+    result = invoke("validate", "--root", str(root), "--format", "json")
+    document = json.loads(result.output)
+    assert document["errors"] == 1 and document["warnings"] == 0
+    assert document["diagnostics"][0] == {
+        "path": "entries/model/broken.yaml",
+        "line": 4,
+        "col": 14,
+        "severity": "error",
+        "code": "unknown-term",
+        "message": "categories term 'lm' is not in taxonomy.yaml; did you mean 'llm'?",
+    }
+
+
+def test_usage_error_exits_2():
+    result = CliRunner().invoke(cli, ["validate", "--format", "xml"])
+    assert result.exit_code == 2
+    assert "Invalid value for '--format'" in result.output
+
+
+def test_broken_taxonomy_is_one_line_not_a_traceback(tmp_path):
+    root = make_repo(tmp_path, {}, GOOD)
+    (root / "taxonomy.yaml").write_text("categories: [\n")
+    result = CliRunner().invoke(cli, ["validate", "--root", str(root)])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: ") and "taxonomy.yaml: not valid YAML" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_codes_lists_every_code():
+    from medlm_survey.diagnostics import CODES
+
+    output = invoke("codes").output.splitlines()
+    assert len(output) == len(CODES)
+    assert output[0].split()[0] == next(iter(CODES))
+
+
+def test_every_command_has_help():
+    for name, command in cli.commands.items():
+        assert command.help, name
+        assert invoke(name, "--help").exit_code == 0
