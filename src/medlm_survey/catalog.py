@@ -14,7 +14,15 @@ from pathlib import Path
 
 from medlm_survey import checks
 from medlm_survey.diagnostics import ERROR, Diagnostic, Problem
-from medlm_survey.schema import KINDS, EntryBase, ModelEntry, Result
+from medlm_survey.schema import (
+    KINDS,
+    BenchmarkEntry,
+    DatasetEntry,
+    EntryBase,
+    ModelEntry,
+    Result,
+    SurveyEntry,
+)
 from medlm_survey.taxonomy import Taxonomy, load_taxonomy
 from medlm_survey.validation import validate_entry
 from medlm_survey.yaml_source import compose, position_in, read_entry
@@ -80,10 +88,12 @@ class Catalog:
                     reporter = entry.id if result.reported_by == "self" else result.reported_by
                     if reporter != entry.id:
                         reported[reporter].append(score)
-            for source in getattr(entry, "built_from", ()):
-                derived_data[source].append(entry.id)
-            for target in getattr(entry, "covers", ()):
-                covered[target].append(entry.id)
+            elif isinstance(entry, (DatasetEntry, BenchmarkEntry)):
+                for source in entry.built_from:
+                    derived_data[source].append(entry.id)
+            elif isinstance(entry, SurveyEntry):
+                for target in entry.covers:
+                    covered[target].append(entry.id)
         freeze = lambda table: {k: tuple(v) for k, v in table.items()}  # noqa: E731
         set_ = object.__setattr__  # frozen dataclass: derived fields are set once, here
         set_(self, "by_id", {entry.id: entry for entry in self.entries})

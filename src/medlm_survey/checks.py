@@ -46,11 +46,13 @@ def check_references(entries: Entries, paths: Paths) -> list[Problem]:
     for entry in entries.values():
         path = paths[entry.id]
         for loc, target, kinds in entry.references():
+            found = entries.get(target)
+            if found is not None and found.kind in kinds and target != entry.id:
+                continue  # the common case: nothing to report
             field = loc_label(loc)
             if target == entry.id:
                 problems.append(Problem(path, loc, ERROR, "self-reference", f"{field} names this entry itself"))
                 continue
-            found = entries.get(target)
             if found is None:
                 candidates = [e.id for e in entries.values() if e.kind in kinds]
                 problems.append(
@@ -78,7 +80,7 @@ def check_base_model_cycles(entries: Entries, paths: Paths) -> list[Problem]:
     def visit(entry_id: str, trail: list[str]) -> None:
         state[entry_id] = 1
         entry = entries[entry_id]
-        for index, base in enumerate(getattr(entry, "base_models", ())):
+        for index, base in enumerate(entry.base_models if isinstance(entry, ModelEntry) else ()):
             if base not in entries or base == entry_id:
                 continue
             if state.get(base) == 1:
@@ -174,9 +176,20 @@ def _similar_pairs(strings: list[str], cutoff: float, block: int, changed: set[i
         queries = members if changed is None else [m for m in members if m in changed]
         if not queries:
             continue
-        texts = [strings[m] for m in members]
+        if len(members) * len(queries) <= 64:
+            # Small blocks (almost all of them): direct calls beat cdist's setup cost.
+            for a in queries:
+                for b in members:
+                    if a != b and fuzz.ratio(strings[a], strings[b], score_cutoff=cutoff):
+                        pairs.add((min(a, b), max(a, b)))
+            continue
         matrix = process.cdist(
-            [strings[q] for q in queries], texts, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.uint8, workers=-1
+            [strings[q] for q in queries],
+            [strings[m] for m in members],
+            scorer=fuzz.ratio,
+            score_cutoff=cutoff,
+            dtype=np.uint8,
+            workers=-1 if len(members) * len(queries) > 250_000 else 1,
         )
         for qi, mi in zip(*np.nonzero(matrix)):
             a, b = queries[qi], members[mi]

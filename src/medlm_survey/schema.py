@@ -287,7 +287,7 @@ class EntryBase(Node):
     """model, dataset, benchmark or survey."""
     name: PlainText
     """Display name, as its authors write it."""
-    aliases: list[PlainText] = []
+    aliases: list[PlainText] = Field(default_factory=list)
     """Other names people search for."""
     scope: Literal["medical", "general"] = "medical"
     """'general' for general-purpose bases (LLaMA, CLIP, SAM) kept so lineage links resolve."""
@@ -297,29 +297,29 @@ class EntryBase(Node):
     """One to four plain-text sentences in the contributor's own words."""
     date: DateStr
     """First public release (usually the first arXiv version): YYYY-MM or YYYY-MM-DD."""
-    organizations: list[PlainText] = []
+    organizations: list[PlainText] = Field(default_factory=list)
     """Organisations behind it."""
     paper: Paper | None = None
     """The paper that introduced it."""
-    links: Links = Links()
+    links: Links = Field(default_factory=Links)
     """Code, weights, data, homepage and demo links."""
     license: Annotated[str, AfterValidator(_license)] | None = Field(default=None, examples=["Apache-2.0", "proprietary"])
     """SPDX license id, 'proprietary' or 'unknown'."""
     access: str | None = None
     """How it can be obtained: models open/gated/api/closed; data open/credentialed/on-request/private."""
-    modalities: list[Modality] = []
+    modalities: list[Modality] = Field(default_factory=list)
     """Data modalities (taxonomy `modalities`)."""
-    tasks: list[Task] = []
+    tasks: list[Task] = Field(default_factory=list)
     """Tasks (taxonomy `tasks`)."""
-    specialties: list[Specialty] = []
+    specialties: list[Specialty] = Field(default_factory=list)
     """Clinical specialties (taxonomy `specialties`)."""
-    languages: list[Language] = []
+    languages: list[Language] = Field(default_factory=list)
     """ISO 639-1 language codes (taxonomy `languages`)."""
-    tags: list[Slug] = []
+    tags: list[Slug] = Field(default_factory=list)
     """Free kebab-case keywords."""
-    same_paper_as: list[Slug] = []
+    same_paper_as: list[Slug] = Field(default_factory=list)
     """Ids of entries introduced by the same paper (same arXiv id or DOI), e.g. a model and its benchmark."""
-    distinct_from: list[Slug] = []
+    distinct_from: list[Slug] = Field(default_factory=list)
     """Ids of entries whose similar names are known not to be duplicates of this one."""
 
     @model_validator(mode="after")
@@ -382,11 +382,11 @@ class ModelEntry(EntryBase):
     """Parameter count with K/M/B/T suffix (largest released size for a family)."""
     architecture: str | None = None
     """Short description of the architecture."""
-    base_models: list[Slug] = []
+    base_models: list[Slug] = Field(default_factory=list)
     """Ids of model entries it was initialised or fine-tuned from."""
-    trained_on: list[Slug] = []
+    trained_on: list[Slug] = Field(default_factory=list)
     """Ids of dataset entries used for training or fine-tuning."""
-    results: list[Result] = []
+    results: list[Result] = Field(default_factory=list)
     """Reported scores with their settings and sources."""
 
     @property
@@ -415,7 +415,7 @@ class DatasetEntry(EntryBase):
     """Always 'dataset'."""
     size: str | None = Field(default=None, examples=["377,110 images from 227,835 studies"])
     """Size in the units that matter (samples, images, volumes, patients, tokens)."""
-    built_from: list[Slug] = []
+    built_from: list[Slug] = Field(default_factory=list)
     """Ids of dataset entries it derives from."""
 
     def references(self):
@@ -429,11 +429,11 @@ class BenchmarkEntry(EntryBase):
 
     kind: Literal["benchmark"]
     """Always 'benchmark'."""
-    metrics: list[str] = []
+    metrics: list[str] = Field(default_factory=list)
     """Metric names (lowercase) that results on it use."""
-    built_from: list[Slug] = []
+    built_from: list[Slug] = Field(default_factory=list)
     """Ids of dataset or benchmark entries it aggregates."""
-    subsets: list[str] = []
+    subsets: list[str] = Field(default_factory=list)
     """Named subsets that results may refer to."""
     size: str | None = None
     """Size of the evaluation set."""
@@ -449,7 +449,7 @@ class SurveyEntry(EntryBase):
 
     kind: Literal["survey"]
     """Always 'survey'."""
-    covers: list[Slug] = []
+    covers: list[Slug] = Field(default_factory=list)
     """Ids of the entries of this catalogue the survey discusses."""
 
     def references(self):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import PurePosixPath
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -113,6 +112,8 @@ def _field_label(loc: tuple) -> str:
 
 
 def count_sentences(text: str) -> int:
+    if sum(text.count(mark) for mark in ".!?") <= 1:
+        return 1
     for abbreviation in _ABBREVIATIONS:
         text = text.replace(abbreviation, abbreviation.replace(".", ""))
     pieces = [p for p in re.split(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'])", text) if p.strip()]
@@ -122,13 +123,15 @@ def count_sentences(text: str) -> int:
 def lint_entry(entry: EntryBase, path: str) -> list[Problem]:
     """Recommendations on a valid entry: warnings, never errors."""
     problems = []
-    sentences = count_sentences(entry.summary)
+    terminators = sum(entry.summary.count(mark) for mark in ".!?")
+    sentences = count_sentences(entry.summary) if terminators > 4 else terminators
     if sentences > 4:
         problems.append(
             Problem(path, ("summary",), WARNING, "summary-length", f"the summary has {sentences} sentences; keep it to 1-4")
         )
     for field in ("name", "summary"):
-        if _MARKUP_RE.search(getattr(entry, field)):
+        text = getattr(entry, field)
+        if ("<" in text or "](" in text or "#" in text) and _MARKUP_RE.search(text):
             problems.append(
                 Problem(path, (field,), WARNING, "markup-in-text", f"'{field}' looks like it contains HTML or Markdown; write plain text")
             )
@@ -136,7 +139,8 @@ def lint_entry(entry: EntryBase, path: str) -> list[Problem]:
 
 
 def directory_kind(path: str) -> str | None:
-    parent = PurePosixPath(path).parent.name
+    parts = path.rsplit("/", 2)
+    parent = parts[-2] if len(parts) >= 2 else ""
     return parent if parent in KINDS else None
 
 
@@ -177,7 +181,7 @@ def validate_entry(
         problems.append(
             Problem(path, ("kind",), ERROR, "wrong-directory", f"kind is '{kind}' but the file is in entries/{folder_kind}/; move it to entries/{kind}/")
         )
-    stem = PurePosixPath(path).stem
+    stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     entry_id = data.get("id")
     if isinstance(entry_id, str) and entry_id != stem:
         problems.append(

@@ -50,33 +50,81 @@ class DuplicateKeyError(ConstructorError):
     """A mapping repeats a key."""
 
 
+class TooDeepError(ConstructorError):
+    """Containers nest deeper than :data:`MAX_DEPTH`."""
+
+
+class RecursiveAliasError(ConstructorError):
+    """An alias refers to a node that contains it."""
+
+
+_STR, _INT, _NULL, _BOOL = (f"tag:yaml.org,2002:{t}" for t in ("str", "int", "null", "bool"))
+_SEQ, _MAP = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+
+
 class EntryLoader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """Safe loader (C parser when available) that rejects duplicate keys."""
+    """Safe loader (C parser when available) that rejects duplicate keys and deep nesting.
+
+    Why a constructor of its own: entries are plain mappings, lists and scalars, and one
+    direct pass over the node tree both checks keys and depth and is faster than PyYAML's
+    general-purpose constructor, which keeps validation close to the cost of parsing.
+    Anything unusual (other tags, merge keys) goes through PyYAML's safe constructor.
+    """
 
     yaml_implicit_resolvers = _implicit_resolvers()
 
-    def construct_mapping(self, node, deep=False):  # noqa: D401 - PyYAML hook
-        seen: dict[Any, Any] = {}
-        for key_node, _value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                continue
-            key = self.construct_object(key_node, deep=True)
-            try:
-                first = seen.get(key)
-            except TypeError:
-                raise ConstructorError(
-                    None, None, "a mapping key must be a plain value", key_node.start_mark
-                ) from None
-            if first is not None:
-                raise DuplicateKeyError(
-                    None,
-                    None,
-                    f"key '{key}' appears twice (first at line {first.line + 1}); "
-                    "YAML would keep only the last value",
-                    key_node.start_mark,
-                )
-            seen[key] = key_node.start_mark
-        return super().construct_mapping(node, deep=deep)
+    def get_single_data(self):
+        node = self.get_single_node()
+        if node is None:
+            return None
+        self._built: dict[int, Any] = {}
+        self._building: set[int] = set()
+        return self._build(node, 1)
+
+    def _build(self, node, depth: int):
+        node_type = type(node)
+        if node_type is yaml.ScalarNode:
+            tag = node.tag
+            if tag == _STR:
+                return node.value
+            if tag == _INT:
+                return self.construct_yaml_int(node)
+            if tag == _NULL:
+                return None
+            if tag == _BOOL:
+                return self.construct_yaml_bool(node)
+            return self.construct_object(node, deep=True)
+        if depth > MAX_DEPTH:
+            raise TooDeepError(None, None, f"the document nests more than {MAX_DEPTH} levels deep", node.start_mark)
+        key = id(node)
+        if key in self._built:  # an alias of a node built already
+            return self._built[key]
+        if key in self._building:
+            raise RecursiveAliasError(None, None, "a YAML alias refers to itself", node.start_mark)
+        self._building.add(key)
+        if node_type is yaml.SequenceNode and node.tag == _SEQ:
+            value: Any = [self._build(child, depth + 1) for child in node.value]
+        elif node_type is yaml.MappingNode and node.tag == _MAP and all(
+            type(k) is yaml.ScalarNode and k.tag == _STR for k, _ in node.value
+        ):
+            value = {}
+            for key_node, value_node in node.value:
+                name = key_node.value
+                if name in value:
+                    first = next(k for k, _ in node.value if k.value == name)
+                    raise DuplicateKeyError(
+                        None,
+                        None,
+                        f"key '{name}' appears twice (first at line {first.start_mark.line + 1}); "
+                        "YAML would keep only the last value",
+                        key_node.start_mark,
+                    )
+                value[name] = self._build(value_node, depth + 1)
+        else:
+            value = self.construct_object(node, deep=True)
+        self._building.discard(key)
+        self._built[key] = value
+        return value
 
 
 @dataclass
@@ -129,22 +177,6 @@ def _expanded_size(data: Any, limit: int) -> int:
     return size(data)
 
 
-def _depth_exceeds(data: Any, limit: int) -> bool:
-    """Whether containers nest deeper than ``limit`` (iterative: no recursion limit to hit)."""
-    stack = [(data, 1)]
-    visited: set[int] = set()
-    while stack:
-        obj, depth = stack.pop()
-        if not isinstance(obj, (dict, list)) or id(obj) in visited:
-            continue
-        if depth > limit:
-            return True
-        visited.add(id(obj))
-        children = obj.values() if isinstance(obj, dict) else obj
-        stack.extend((child, depth + 1) for child in children)
-    return False
-
-
 def decode(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
     """Bytes -> text, reporting a BOM or invalid UTF-8 with its position."""
     problems: list[Problem] = []
@@ -167,7 +199,7 @@ def decode(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
 def parse(text: str, path: str) -> ReadResult:
     """Parse entry text into a mapping, turning every way it can fail into a problem."""
     problems: list[Problem] = []
-    for number, line_text in enumerate(text.splitlines(), start=1):
+    for number, line_text in enumerate(text.splitlines() if "\t" in text else (), start=1):
         indent = line_text[: len(line_text) - len(line_text.lstrip(" \t"))]
         if "\t" in indent:
             problems.append(
@@ -181,6 +213,10 @@ def parse(text: str, path: str) -> ReadResult:
         data = yaml.load(text, Loader=EntryLoader)  # noqa: S506 - EntryLoader is a SafeLoader
     except DuplicateKeyError as exc:
         return ReadResult(None, text, [_mark_problem(path, "duplicate-key", exc)])
+    except TooDeepError as exc:
+        return ReadResult(None, text, [_mark_problem(path, "too-deep", exc)])
+    except RecursiveAliasError as exc:
+        return ReadResult(None, text, [_mark_problem(path, "alias-limit", exc)])
     except ConstructorError as exc:
         if exc.problem and "could not determine a constructor" in exc.problem:
             tag = exc.problem.split("tag", 1)[-1].strip(" '").replace("tag:yaml.org,2002:", "!!")
@@ -197,9 +233,6 @@ def parse(text: str, path: str) -> ReadResult:
         return ReadResult(None, text, [_problem(path, "yaml-syntax", f"not valid YAML: {exc}")])
     except RecursionError:
         return ReadResult(None, text, [_problem(path, "too-deep", "the document is nested too deeply to parse")])
-    if isinstance(data, (dict, list)) and _depth_exceeds(data, MAX_DEPTH):
-        message = f"the document nests more than {MAX_DEPTH} levels deep"
-        return ReadResult(None, text, [_problem(path, "too-deep", message)])
     if ("*" in text or "<<" in text) and isinstance(data, (dict, list)):
         try:
             too_big = _expanded_size(data, MAX_EXPANDED_NODES) > MAX_EXPANDED_NODES
