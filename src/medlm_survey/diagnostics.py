@@ -63,6 +63,12 @@ CODES: dict[str, str] = {
     "unknown-subset": "A result names a subset the benchmark does not list.",
     "unknown-metric": "A result names a metric the benchmark does not list.",
     "result-before-benchmark": "A score is dated before its benchmark was released.",
+    # against arXiv (`medlm-survey verify`)
+    "arxiv-not-found": "arXiv has no paper with this id.",
+    "arxiv-title-mismatch": "The arXiv id points at a paper with a different title (a wrong id, or a wrong title).",
+    "arxiv-author-mismatch": "The first author's surname differs from arXiv's first author.",
+    "arxiv-date-mismatch": "The date lies more than a month from the paper's first arXiv version.",
+    "arxiv-unchecked": "arXiv could not be asked (no network, timeout, rate limit); the entry was not checked.",
 }
 
 

@@ -1,0 +1,201 @@
+"""Draft entries from arXiv metadata, for ``medlm-survey new``.
+
+A draft holds what arXiv knows (title, authors, first-version date, DOI, journal
+reference) and a ``TODO`` marker wherever a person must decide: the name when the title
+does not give one, the categories and modalities, and the summary in their own words.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from rapidfuzz import fuzz
+
+from medlm_survey.arxiv_client import ArxivRecord
+from medlm_survey.catalog import Catalog, entry_files, locate_problems
+from medlm_survey.checks import NAME_CUTOFF, TITLE_CUTOFF, normalise
+from medlm_survey.diagnostics import Diagnostic, Problem
+from medlm_survey.schema import SLUG
+from medlm_survey.taxonomy import Taxonomy
+from medlm_survey.validation import validate_entry
+from medlm_survey.yaml_source import compose, position_in, read_entry
+
+TODO = "TODO"
+_SLUG_RE = re.compile(SLUG)
+#: A title prefix such as "BiomedCLIP:" names the model when it is this short.
+_MAX_NAME_WORDS = 4
+#: What a model name is made of ('Med-PaLM 2', 'LLaVA-Med', 'SAM-Med3D', 'BioGPT-1.5').
+_NAME_RE = re.compile(r"^[\w][\w .+-]*$")
+
+
+class DraftRefused(Exception):
+    """The draft would duplicate or overwrite something; the message says what."""
+
+
+def slugify(text: str) -> str:
+    """'Med-PaLM 2' -> 'med-palm-2', 'Çelik' -> 'celik'."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+
+
+def title_name(title: str) -> str | None:
+    """The short name before a colon in a title ('BiomedCLIP: a multimodal ...' -> 'BiomedCLIP')."""
+    head, sep, _ = title.partition(":")
+    head = head.strip()
+    if sep and _NAME_RE.match(head) and len(head.split()) <= _MAX_NAME_WORDS:
+        return head
+    return None
+
+
+def suggest_id(record: ArxivRecord) -> str:
+    """A file name for the draft: the title's short name, else first author's surname and year."""
+    name = title_name(record.title)
+    if name and slugify(name):
+        return slugify(name)
+    surname = record.authors[0].split()[-1] if record.authors else "paper"
+    return slugify(f"{surname} {record.published[:4]}") or f"arxiv-{record.arxiv_id.replace('.', '-')}"
+
+
+def is_slug(value: str) -> bool:
+    return bool(_SLUG_RE.match(value))
+
+
+def files_citing(root: Path, arxiv_id: str) -> list[str]:
+    """Entry files (valid or not) whose paper.arxiv is ``arxiv_id``.
+
+    Why read the files rather than the catalogue: an entry with a schema error is not in
+    the catalogue, yet it already claims the paper.
+    """
+    pattern = re.compile(rf"^\s*arxiv:\s*[\"']?{re.escape(arxiv_id)}[\"']?\s*(?:#.*)?$", re.MULTILINE)
+    found = []
+    for file in entry_files(root):
+        try:
+            text = file.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if pattern.search(text):
+            found.append(file.relative_to(root).as_posix())
+    return found
+
+
+def similar_entries(catalog: Catalog, record: ArxivRecord, name: str | None) -> list[str]:
+    """Warnings about existing entries whose name or paper title nearly matches the draft's."""
+    warnings = []
+    title = normalise(record.title)
+    wanted_name = normalise(name) if name else ""
+    for entry in catalog.entries:
+        path = catalog.paths[entry.id]
+        if entry.paper and fuzz.ratio(title, normalise(entry.paper.title)) >= TITLE_CUTOFF:
+            warnings.append(f"the title nearly matches the paper of {path} ('{entry.paper.title}'); is it the same paper?")
+            continue
+        if wanted_name:
+            for other in (entry.name, *entry.aliases):
+                if fuzz.ratio(wanted_name, normalise(other)) >= NAME_CUTOFF:
+                    warnings.append(f"the name '{name}' nearly matches '{other}' of {path}; is it the same {entry.kind}?")
+                    break
+    return warnings
+
+
+def _quote(text: str) -> str:
+    # A JSON string is a valid YAML double-quoted scalar, whatever the title contains.
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _terms(taxonomy: Taxonomy | None, vocabulary: str) -> str:
+    return ", ".join(taxonomy.ids(vocabulary)) if taxonomy else f"see taxonomy.yaml ({vocabulary})"
+
+
+def render_draft(
+    record: ArxivRecord, kind: str, entry_id: str, name: str | None, taxonomy: Taxonomy | None
+) -> str:
+    """The YAML text of a draft entry: arXiv's facts filled in, TODO where a person decides."""
+    lines = [
+        "# yaml-language-server: $schema=../../schema/entry.schema.json",
+        f"# Draft written by `medlm-survey new` from arXiv {record.arxiv_id}. Replace every TODO,",
+        "# delete the optional lines that do not apply, then run `medlm-survey validate`.",
+        f"id: {entry_id}",
+        f"kind: {kind}",
+        f"name: {_quote(name) if name else _quote(TODO + ': the name its authors use')}",
+        f"categories: [{TODO}]  # one or more of: {_terms(taxonomy, 'categories')}",
+        "summary: >-",
+        f"  {TODO}: one to four sentences in your own words on what it is and what it is for;",
+        "  do not copy the abstract.",
+        f'date: "{record.published}"  # first arXiv version; use an earlier public release if there was one',
+        "paper:",
+        f"  title: {_quote(record.title)}",
+        f"  authors: [{', '.join(_quote(a) for a in record.authors)}]",
+    ]
+    if record.journal_ref:
+        lines.append(f"  venue: {_quote(record.journal_ref)}  # arXiv's journal reference; shorten it to the venue")
+    lines.append(f'  arxiv: "{record.arxiv_id}"')
+    if record.doi:
+        lines.append(f"  doi: {_quote(record.doi)}")
+    lines += [
+        "# links:",
+        "#   code: https://...",
+        "# organizations: []",
+        "# license: ...  # SPDX id, 'proprietary' or 'unknown'",
+        f"modalities: [{TODO}]  # any of: {_terms(taxonomy, 'modalities')}",
+        "# tasks, specialties and languages: terms from taxonomy.yaml",
+    ]
+    if kind == "model":
+        lines += ["# parameters: 7B", "# base_models: []  # ids of model entries", "# trained_on: []  # ids of dataset entries"]
+    elif kind in ("dataset", "benchmark"):
+        lines += ["# size: ...", "# built_from: []  # ids of dataset entries"]
+        if kind == "benchmark":
+            lines += ["# metrics: [accuracy]"]
+    elif kind == "survey":
+        lines += ["# covers: []  # ids of entries the survey discusses"]
+    return "\n".join(lines) + "\n"
+
+
+def write_draft(root: Path, kind: str, entry_id: str, text: str) -> str:
+    """Create ``entries/<kind>/<id>.yaml``; never overwrite. Returns the path relative to ``root``."""
+    rel = f"entries/{kind}/{entry_id}.yaml"
+    target = root / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with target.open("x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise DraftRefused(f"{rel} already exists; choose another --id") from None
+    return rel
+
+
+@dataclass
+class DraftCheck:
+    """What is left to do in a draft: TODO fields with their line, and other problems."""
+
+    todo: list[tuple[str, int]]
+    diagnostics: list[Diagnostic]
+
+
+def _todo_locs(data: object, loc: tuple = ()) -> list[tuple]:
+    if isinstance(data, str):
+        return [loc] if TODO in data else []
+    if isinstance(data, dict):
+        return [found for key, value in data.items() for found in _todo_locs(value, (*loc, key))]
+    if isinstance(data, list):
+        if any(isinstance(item, str) and TODO in item for item in data):
+            return [loc]
+        return [found for i, item in enumerate(data) for found in _todo_locs(item, (*loc, i))]
+    return []
+
+
+def check_draft(root: Path, rel: str, taxonomy: Taxonomy | None) -> DraftCheck:
+    """Validate a draft; problems on TODO fields are the TODOs themselves and listed as such."""
+    text = (root / rel).read_text(encoding="utf-8")
+    read = read_entry(text.encode("utf-8"), rel)
+    problems: list[Problem] = list(read.problems)
+    todo: list[tuple[str, int]] = []
+    if read.data is not None:
+        locs = _todo_locs(read.data)
+        node = compose(text)
+        todo = [(".".join(map(str, loc)), position_in(node, loc)[0]) for loc in locs]
+        _, entry_problems = validate_entry(read.data, rel, taxonomy)
+        problems += [p for p in entry_problems if not any(p.loc[: len(loc)] == loc for loc in locs)]
+    return DraftCheck(todo=todo, diagnostics=locate_problems(problems, {rel: text}))
