@@ -107,19 +107,11 @@ def codes(output_format: str) -> None:
         click.echo(f"{code:<{width}}  {meaning}")
 
 
-def _register_command_modules() -> None:
-    """Add the commands that live in ``medlm_survey.commands.*`` (site, contributing)."""
-    import importlib
 
-    for name in ("site", "contrib"):
-        try:
-            module = importlib.import_module(f"medlm_survey.commands.{name}")
-        except ModuleNotFoundError as exc:  # while the area is being built
-            if exc.name != f"medlm_survey.commands.{name}":
-                raise
-            continue
-        for command in module.COMMANDS:
-            cli.add_command(command)
+# The site and contributor commands live in their own modules; registered here so that
+# `medlm-survey --help` lists them all.
+from medlm_survey.commands import contrib as _contrib_commands  # noqa: E402
+from medlm_survey.commands import site as _site_commands  # noqa: E402
 
-
-_register_command_modules()
+for _command in (*_site_commands.COMMANDS, *_contrib_commands.COMMANDS):
+    cli.add_command(_command)

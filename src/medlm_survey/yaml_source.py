@@ -310,8 +310,3 @@ def position_in(node: yaml.Node | None, loc: tuple[str | int, ...], at_key: bool
         key_node, node = found
         mark = key_node.start_mark if (at_key and index == len(loc) - 1) else node.start_mark
     return mark.line + 1, mark.column + 1
-
-
-def locate(text: str, loc: tuple[str | int, ...], at_key: bool = False) -> tuple[int, int]:
-    """:func:`position_in` for a document given as text."""
-    return position_in(compose(text), loc, at_key)
