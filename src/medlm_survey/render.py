@@ -14,6 +14,7 @@ emitted only for http(s) URLs (:func:`safe_url`).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import json
 import posixpath
@@ -24,6 +25,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 import jinja2
+from markupsafe import Markup
 
 from medlm_survey.catalog import Catalog, Score
 from medlm_survey.schema import KINDS, EntryBase, ModelEntry, Result
@@ -56,15 +58,16 @@ DOWNLOADS = (
     ("api/entries/", "One JSON file per entry: api/entries/&lt;id&gt;.json."),
 )
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~^=>:])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
 _URL_OK = re.compile(r"^https?://[^\s\"'<>`]+$", re.IGNORECASE)
 
 
 # --- small pure helpers ----------------------------------------------------------------
 
-def md_text(value: object) -> str:
-    """Text safe to put in a Markdown heading: HTML-escaped, Markdown punctuation escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(str(value), quote=True))
+def md_text(value: object) -> Markup:
+    """Text safe to put in a Markdown heading: Markdown punctuation backslash-escaped first,
+    then HTML-escaped (so no backslash lands inside an entity such as ``&#39;``)."""
+    return Markup(html.escape(_MD_SPECIAL.sub(r"\\\1", str(value)), quote=False))
 
 
 def safe_url(value: str | None) -> str | None:
@@ -96,8 +99,9 @@ def relative(from_page: str, to: str) -> str:
     return rel
 
 
-def entry_path(entry_id: str) -> str:
-    return f"entries/{entry_id}.md"
+def entry_path(entry: EntryBase) -> str:
+    """``model/biomedclip.md``: the same URL scheme as the exports (``export.ENTRY_PAGE``)."""
+    return f"{entry.kind}/{entry.id}.md"
 
 
 def term_path(vocabulary: str, term: str) -> str:
@@ -146,7 +150,34 @@ def setting_slug(setting: tuple) -> str:
 
 
 def bibtex(entry: EntryBase) -> str:
-    """A BibTeX record for the entry's paper ('' without a paper)."""
+    """The entry's BibTeX record, as in ``downloads/references.bib`` ('' without a paper)."""
+    writer = _bibtex_writer()
+    if writer is None:  # the export module is optional for rendering
+        return _bibtex_fallback(entry)
+    from pybtex.database import BibliographyData
+
+    from medlm_survey.export import bibtex_entry, citation_key
+
+    record = bibtex_entry(entry)
+    if record is None:
+        return ""
+    return writer.to_string(BibliographyData({citation_key(entry): record})).strip()
+
+
+@functools.cache
+def _bibtex_writer():
+    # One writer for all entries: pybtex's to_string() looks its plugin up via entry points
+    # on every call, which costs milliseconds per entry.
+    try:
+        from pybtex.database.output.bibtex import Writer
+
+        import medlm_survey.export  # noqa: F401
+    except ImportError:
+        return None
+    return Writer()
+
+
+def _bibtex_fallback(entry: EntryBase) -> str:
     paper = entry.paper
     if paper is None:
         return ""
@@ -164,7 +195,7 @@ def bibtex(entry: EntryBase) -> str:
     if paper.url:
         fields.append(("url", paper.url))
     kind = "article" if paper.venue and not paper.arxiv else "misc"
-    key = re.sub(r"[^A-Za-z0-9]", "", entry.id) + str(paper.year or entry.year)
+    key = entry.id
     body = ",\n".join(f"  {name} = {{{value.replace('{', '').replace('}', '') if name != 'title' else value}}}" for name, value in fields)
     return f"@{kind}{{{key},\n{body}\n}}"
 
@@ -221,6 +252,7 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
             undefined=jinja2.StrictUndefined,
+            extensions=["jinja2.ext.do"],
         )
         self.env.filters.update(
             md=md_text,
@@ -233,6 +265,9 @@ class Renderer:
             family_colours=FAMILY_COLOURS,
             access_label=access_label,
             months=MONTHS,
+            paper_links=paper_links,
+            bibtex=bibtex,
+            r=self,
         )
         self.families = [f for f in self.taxonomy.ids("categories")]
 
@@ -251,10 +286,13 @@ class Renderer:
         entry = self.catalog.get(entry_id)
         if entry is None:
             return entry_id, None
-        return entry.name, relative(page, entry_path(entry_id))
+        return entry.name, relative(page, entry_path(entry))
+
+    def entry_href(self, page: str, entry_id: str) -> str:
+        return relative(page, entry_path(self.catalog.by_id[entry_id]))
 
     def render(self, template: str, **context) -> str:
-        return self.env.get_template(template).render(r=self, **context)
+        return self.env.get_template(template).render(**context)
 
     # -- tables
     def entry_table(self, page: str, entries: Iterable[EntryBase], columns: list[str], name: str) -> Table:
@@ -314,11 +352,11 @@ class Renderer:
     def _cell(self, page: str, entry: EntryBase, column: str) -> Cell:
         c = self.catalog
         if column == "name":
-            return Cell(entry.name, sort=entry.name.lower(), href=relative(page, entry_path(entry.id)))
+            return Cell(entry.name, sort=entry.name.lower(), href=relative(page, entry_path(entry)))
         if column == "kind":
             return Cell(self.taxonomy.label("kinds", entry.kind))
         if column == "families":
-            return Cell(sort=" ".join(entry.categories), chips=self.chips(page, "categories", entry.categories))
+            return Cell(", ".join(self.taxonomy.label("categories", f) for f in entry.categories))
         if column == "date":
             return Cell(entry.date, sort=entry.date_key.replace("-", ""))
         if column == "organizations":
@@ -327,8 +365,8 @@ class Renderer:
             count = entry.parameter_count if isinstance(entry, ModelEntry) else None
             return Cell(getattr(entry, "parameters", None) or "", sort=format_parameters(count) or "-1")
         if column in ("modalities", "tasks"):
-            terms = getattr(entry, column)
-            return Cell(sort=" ".join(terms), chips=self.chips(page, column, terms))
+            # Plain text, not chips: table pages hold thousands of rows; the facets filter them.
+            return Cell(", ".join(self.taxonomy.label(column, t) for t in getattr(entry, column)))
         if column == "access":
             return Cell(access_label(entry), css=f"medlm-access-{entry.access}" if entry.access else "")
         if column == "license":
@@ -392,7 +430,9 @@ def _newest(entries: Iterable[EntryBase], n: int) -> list[EntryBase]:
 
 
 def _front_matter(**meta: object) -> str:
-    # JSON is valid YAML: quoting is exact whatever the value holds.
+    # JSON is valid YAML: quoting is exact whatever the value holds. A ``title`` must be
+    # HTML-escaped already: Material prints page.meta.title into <title> without escaping
+    # (a title taken from the heading would be unescaped by its ``striptags`` filter).
     return "---\n" + "".join(f"{key}: {json.dumps(value)}\n" for key, value in meta.items()) + "---\n\n"
 
 
@@ -471,12 +511,12 @@ def render_pages(
 
     # entries
     for entry in catalog.entries:
-        path = entry_path(entry.id)
+        path = entry_path(entry)
         edit = None
         if r.edit_base and entry.id in catalog.paths:
             edit = r.edit_base + quote(catalog.paths[entry.id])
         meta = {"search": {"boost": 2}} if entry.kind == "model" else {}
-        pages[path] = _front_matter(edit_url=edit, generated=True, **meta) + r.render(
+        pages[path] = _front_matter(title=html.escape(entry.name), edit_url=edit, generated=True, **meta) + r.render(
             "entry.md.j2", page=path, e=entry, edit_url=edit, yaml_path=catalog.paths.get(entry.id, ""),
         )
 
@@ -487,7 +527,7 @@ def render_pages(
         table = r.entry_table(path, _newest(members, len(members)),
                               ["name", "kind", "date", "organizations", "parameters", "modalities", "tasks", "access", "license"],
                               f"family-{family}")
-        pages[path] = _front_matter(generated=True) + r.render(
+        pages[path] = _front_matter(generated=True, search={"exclude": True}) + r.render(
             "table.md.j2", page=path, title=tax.label("categories", family),
             description=tax.term("categories", family).description, table=table, family=family,
             kind_counts=Counter(e.kind for e in members))
@@ -501,7 +541,7 @@ def render_pages(
         path = term_path("kinds", kind)
         members = catalog.by_kind.get(kind, ())
         table = r.entry_table(path, _newest(members, len(members)), kind_columns[kind], f"kind-{kind}")
-        pages[path] = _front_matter(generated=True) + r.render(
+        pages[path] = _front_matter(generated=True, search={"exclude": True}) + r.render(
             "table.md.j2", page=path, title=tax.label("kinds", kind) + ("s" if kind != "survey" else "s"),
             description=tax.term("kinds", kind).description if tax.has("kinds", kind) else "",
             table=table, family=None, kind_counts=None)
@@ -515,7 +555,7 @@ def render_pages(
         path = leaderboard_path(benchmark_id)
         groups = r.leaderboard_groups(benchmark_id)
         boards.append((benchmark, groups))
-        pages[path] = _front_matter(generated=True) + r.render("leaderboard.md.j2", page=path, b=benchmark, groups=groups)
+        pages[path] = _front_matter(title=html.escape(f"Leaderboard: {benchmark.name}"), generated=True) + r.render("leaderboard.md.j2", page=path, b=benchmark, groups=groups)
     pages["leaderboards/index.md"] = _front_matter(generated=True) + r.render(
         "leaderboards.md.j2", page="leaderboards/index.md", boards=boards)
 
@@ -528,7 +568,7 @@ def render_pages(
     for entry in catalog.entries:
         for family in entry.categories:
             year_counts[entry.year][family] += 1
-    pages["timeline.md"] = _front_matter(generated=True) + r.render(
+    pages["timeline.md"] = _front_matter(generated=True, search={"exclude": True}) + r.render(
         "timeline.md.j2", page="timeline.md", by_year=by_year, chart=CHART_PATH if chart else None,
         year_counts=sorted(year_counts.items()))
     if chart:
@@ -545,10 +585,10 @@ def render_pages(
         for term in tax.ids(vocabulary):
             path = term_path(vocabulary, term)
             members = usage[vocabulary].get(term, [])
-            table = r.entry_table(path, _newest(members, len(members)),
-                                  ["name", "kind", "families", "date", "access"], f"term-{vocabulary}-{term}")
-            pages[path] = _front_matter(generated=True) + r.render(
-                "term.md.j2", page=path, vocabulary=vocabulary, term=tax.term(vocabulary, term), table=table)
+            by_kind = {k: sorted((e for e in members if e.kind == k), key=lambda e: e.name.lower()) for k in KINDS}
+            pages[path] = _front_matter(generated=True, search={"exclude": True}) + r.render(
+                "term.md.j2", page=path, vocabulary=vocabulary, term=tax.term(vocabulary, term),
+                by_kind=by_kind, total=len(members))
     matrices = []
     for vocabulary, title in (("modalities", "Modality"), ("tasks", "Task"), ("specialties", "Specialty")):
         rows = []

@@ -1,0 +1,140 @@
+"""Site build benchmark: 3,000 synthetic entries against a plain Material build.
+
+Both builds run in this process's run, one after the other, each in a fresh subprocess:
+
+* **medlm-survey**: ``medlm-survey build`` on a synthetic repository (benchmarks/synthetic.py)
+  with this repository's mkdocs.yml and site/: validation, rendering, docs folder, MkDocs.
+* **plain Material**: ``mkdocs build`` of the same number of comparable hand-written pages
+  (heading, summary, a facts table, a BibTeX block, a results table) with a small navigation.
+
+The goal (issue 3): the ratio stays at or below 1.3. Prints both times, the ratio and the
+size of each output.
+
+    .venv/bin/python benchmarks/bench_site.py [--entries 3000] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from synthetic import write_catalogue  # noqa: E402
+
+LIMIT = 1.3
+BIN = Path(sys.executable).parent
+
+
+def folder_size(path: Path) -> tuple[int, int]:
+    total = count = 0
+    for p in path.rglob("*"):
+        if p.is_file():
+            total += p.stat().st_size
+            count += 1
+    return total, count
+
+
+def plain_page(i: int) -> str:
+    rows = "\n".join(f"| Field {k} | value {i}-{k} with a few words of text |" for k in range(14))
+    results = "\n".join(f"| Benchmark {k} | accuracy · test · {k}-shot | {50 + k}.{i % 10} | Table {k} |" for k in range(3))
+    return f"""# Model {i:05d}
+
+Model {i:05d} is a hand-written page for the speed benchmark. It has no real counterpart
+and exists only to compare build times. Released 2023-05-{1 + i % 28:02d} by Synthetic Lab.
+
+[Code](https://example.org/{i}) · [Weights](https://example.org/{i}/weights)
+
+## Details
+
+| Field | Value |
+|---|---|
+{rows}
+
+## Paper
+
+Ada Lovelace, Alan Turing. *A paper about model {i}*. 2023.
+
+```bibtex
+@misc{{model{i},
+  title = {{A paper about model {i}}},
+  author = {{Ada Lovelace and Alan Turing}},
+  year = {{2023}}
+}}
+```
+
+## Results
+
+| Benchmark | Setting | Score | Source |
+|---|---|---|---|
+{results}
+"""
+
+
+def write_plain_project(root: Path, count: int) -> Path:
+    docs = root / "docs"
+    (docs / "entries").mkdir(parents=True)
+    (docs / "index.md").write_text("# Plain\n\nHome.\n")
+    for section in ("families", "kinds"):
+        (docs / section).mkdir()
+        for name in ("a", "b", "c", "d", "e"):
+            (docs / section / f"{name}.md").write_text(f"# {section} {name}\n\nA section page.\n")
+    for i in range(count):
+        (docs / "entries" / f"model-{i:05d}.md").write_text(plain_page(i))
+    nav = "\n".join(
+        ["nav:", "  - Home: index.md"]
+        + [f"  - {s.capitalize()}:\n" + "\n".join(f"      - {n.upper()}: {s}/{n}.md" for n in "abcde") for s in ("families", "kinds")]
+    )
+    (root / "mkdocs.yml").write_text(
+        "site_name: Plain\ndocs_dir: docs\nsite_dir: public\ntheme:\n  name: material\n  font: false\n"
+        "plugins:\n  - search\nmarkdown_extensions:\n  - toc:\n      permalink: true\n  - tables\n"
+        "  - pymdownx.superfences\nvalidation:\n  omitted_files: ignore\n" + nav + "\n"
+    )
+    return root
+
+
+def timed(command: list[str], cwd: Path) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    if done.returncode:
+        sys.exit(f"{' '.join(command)} failed:\n{done.stdout}{done.stderr}")
+    return elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--entries", type=int, default=3000)
+    parser.add_argument("--keep", type=Path, help="Keep the generated projects in this folder.")
+    args = parser.parse_args()
+    base = args.keep or Path(tempfile.mkdtemp(prefix="medlm-bench-site-"))
+    try:
+        synth = write_catalogue(base / "synthetic", args.entries)
+        shutil.copy(REPO / "mkdocs.yml", synth / "mkdocs.yml")
+        shutil.copytree(REPO / "site", synth / "site")
+        plain = write_plain_project(base / "plain", args.entries)
+
+        ours = timed([str(BIN / "medlm-survey"), "build", "--root", str(synth)], synth)
+        theirs = timed([str(BIN / "mkdocs"), "build", "-q", "-f", str(plain / "mkdocs.yml")], plain)
+        ours_size, ours_files = folder_size(synth / "public")
+        theirs_size, theirs_files = folder_size(plain / "public")
+        ratio = ours / theirs
+        print(f"entries: {args.entries}")
+        print(f"medlm-survey build (validate + render + write + mkdocs): {ours:6.1f} s, output {ours_size / 1e6:7.1f} MB in {ours_files} files")
+        print(f"plain Material build of {args.entries} hand-written pages:    {theirs:6.1f} s, output {theirs_size / 1e6:7.1f} MB in {theirs_files} files")
+        print(f"ratio: {ratio:.2f} (goal <= {LIMIT})")
+        return 0 if ratio <= LIMIT else 1
+    finally:
+        if not args.keep:
+            shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,108 @@
+"""``medlm-survey build`` and ``medlm-survey serve``: the website commands."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from medlm_survey.cli import open_catalog, report, root_option
+from medlm_survey.diagnostics import FORMATTERS
+from medlm_survey.site_build import ENGINES, BuildError, SiteConfig, build_site, folder_size, generate_docs
+
+format_option = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(sorted(FORMATTERS)),
+    default="text",
+    show_default=True,
+    help="How validation problems are printed.",
+)
+
+
+def _validated(root: Path, output_format: str, strict: bool):
+    """Load and validate; print problems only when there are any; exit 1 on errors."""
+    catalog = open_catalog(root)
+    if catalog.diagnostics or strict:
+        code = report(catalog, output_format, strict)
+        if code:
+            sys.exit(code)
+    return catalog
+
+
+@click.command()
+@root_option
+@click.option("--engine", type=click.Choice(ENGINES), default="mkdocs", show_default=True, help="Site engine that turns the docs folder into HTML.")
+@click.option("--strict", is_flag=True, help="Fail on catalogue warnings and on engine warnings too.")
+@click.option("--config-file", type=click.Path(dir_okay=False, path_type=Path), help="Site configuration (default: ROOT/mkdocs.yml).")
+@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), help="Where the HTML goes (default: site_dir of mkdocs.yml, public/).")
+@format_option
+def build(root: Path, engine: str, strict: bool, config_file: Path | None, site_dir: Path | None, output_format: str) -> None:
+    """Validate the catalogue and build the website into public/.
+
+    Writes the generated pages and site/'s sources into build/docs (only changed files),
+    then runs the site engine. With errors in the catalogue nothing is written and the
+    previously built site stays as it was.
+    """
+    started = time.perf_counter()
+    catalog = _validated(root, output_format, strict)
+    loaded = time.perf_counter() - started
+    try:
+        result = build_site(root, catalog=catalog, engine=engine, strict=strict, config_file=config_file, site_dir=site_dir)
+    except BuildError as exc:
+        raise click.ClickException(str(exc)) from exc
+    size, files = folder_size(result.site_dir)
+    t = result.timings
+    t["load"] = t.get("load", 0) + loaded
+    total = sum(t.values())
+    click.echo(
+        f"built {result.pages} generated pages from {len(catalog.entries)} entries into "
+        f"{_shown(result.site_dir)} with {engine} in {total:.1f} s "
+        f"(load {t.get('load', 0):.1f}, render {t.get('render', 0):.1f}, downloads {t.get('downloads', 0):.1f}, "
+        f"write {t.get('write', 0):.1f}, engine {t.get('engine', 0):.1f}); "
+        f"docs folder: {len(result.sync.written)} written, {len(result.sync.removed)} removed, "
+        f"{result.sync.unchanged} unchanged; output {files} files, {size / 1e6:.1f} MB"
+    )
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd())) + "/"
+    except ValueError:
+        return str(path)
+
+
+@click.command()
+@root_option
+@click.option("--dev-addr", default="127.0.0.1:8000", show_default=True, metavar="IP:PORT", help="Address to serve on (localhost by default).")
+@click.option("--config-file", type=click.Path(dir_okay=False, path_type=Path), help="Site configuration (default: ROOT/mkdocs.yml).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
+def serve(root: Path, dev_addr: str, config_file: Path | None, open_browser: bool) -> None:
+    """Serve the website on localhost, rebuilding when an entry, taxonomy.yaml or site/ changes.
+
+    While an edit leaves the catalogue with errors, they are printed and the last good pages
+    stay on screen.
+    """
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    from medlm_survey.site_build import read_config
+
+    catalog = _validated(root, "text", False)
+    site = SiteConfig.resolve(root, config_file=config_file)
+    try:
+        generate_docs(catalog, site)
+    except BuildError as exc:
+        raise click.ClickException(str(exc)) from exc
+    plugins = list(read_config(site.config_file).get("plugins") or ["search"])
+    plugins.append({"medlm-survey": {"root": str(site.root)}})
+    mkdocs_serve(
+        config_file=str(site.config_file),
+        dev_addr=dev_addr,
+        open_in_browser=open_browser,
+        plugins=plugins,
+    )
+
+
+COMMANDS = [build, serve]

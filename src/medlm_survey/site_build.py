@@ -1,0 +1,350 @@
+"""Build the website: validate, render, write the docs folder, run the site engine, swap.
+
+``medlm-survey build`` is the one way to build; ``mkdocs serve`` reaches the same
+:func:`generate_docs` through the thin plugin in ``mkdocs_plugin.py``.
+
+Why the pages are files and not plugin output: Material for MkDocs reaches end of life in
+2027 and its successor, Zensical, reads the same ``mkdocs.yml`` but runs no third-party
+plugins. Writing the generated pages into an ordinary docs folder keeps the engine a
+one-word choice (``engine="zensical"``).
+
+The library never prints or exits: problems come back as exceptions carrying what the CLI
+needs (:class:`CatalogErrors` holds the catalogue and its diagnostics).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from medlm_survey.catalog import Catalog, load_catalog
+from medlm_survey.render import render_pages
+
+CONFIG_FILE = "mkdocs.yml"
+SOURCES_DIR = "site"
+#: Entries of ``site/`` that are not copied as pages: the theme overrides (used in place as
+#: ``theme.custom_dir``) and the home page's hand-written introduction.
+NOT_COPIED = ("overrides", "home.md", "README.md")
+HOME_INTRO = "home.md"
+ENGINES = ("mkdocs", "zensical")
+
+
+class BuildError(Exception):
+    """The site could not be built; the previously built site is untouched."""
+
+
+class CatalogErrors(BuildError):
+    """The catalogue has errors: nothing was written."""
+
+    def __init__(self, catalog: Catalog):
+        super().__init__(f"the catalogue has {len(catalog.errors)} error(s)")
+        self.catalog = catalog
+
+
+@dataclass
+class SyncReport:
+    """What writing a folder changed."""
+
+    written: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def total(self) -> int:
+        return len(self.written) + self.unchanged
+
+
+@dataclass
+class BuildResult:
+    catalog: Catalog
+    sync: SyncReport
+    site_dir: Path
+    timings: dict[str, float]
+    pages: int
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """The paths a build uses, resolved from ``mkdocs.yml`` unless given."""
+
+    root: Path
+    config_file: Path
+    docs_dir: Path
+    site_dir: Path
+    sources_dir: Path
+    edit_base: str | None
+
+    @classmethod
+    def resolve(
+        cls,
+        root: Path,
+        *,
+        config_file: Path | None = None,
+        docs_dir: Path | None = None,
+        site_dir: Path | None = None,
+        sources_dir: Path | None = None,
+    ) -> SiteConfig:
+        root = Path(root).resolve()
+        config_file = Path(config_file or root / CONFIG_FILE).resolve()
+        config = read_config(config_file)
+        base = config_file.parent
+        docs = Path(docs_dir) if docs_dir else base / config.get("docs_dir", "build/docs")
+        site = Path(site_dir) if site_dir else base / config.get("site_dir", "public")
+        sources = Path(sources_dir) if sources_dir else base / SOURCES_DIR
+        return cls(root, config_file, docs.resolve(), site.resolve(), sources.resolve(), edit_base_of(config))
+
+
+def read_config(config_file: Path) -> dict:
+    """``mkdocs.yml`` as plain data (the file uses no Python-specific YAML tags)."""
+    try:
+        return yaml.safe_load(config_file.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise BuildError(f"cannot read {config_file}: {exc}") from exc
+
+
+def edit_base_of(config: Mapping) -> str | None:
+    """Where entry YAML files are edited: ``repo_url`` + ``edit_uri`` without its ``site/``.
+
+    Why: ``edit_uri`` points hand-written pages at ``site/``; entries live at the root.
+    """
+    repo = config.get("repo_url")
+    if not repo:
+        return None
+    edit_uri = str(config.get("edit_uri", "edit/main/"))
+    if edit_uri.rstrip("/").endswith(SOURCES_DIR):
+        edit_uri = edit_uri.rstrip("/")[: -len(SOURCES_DIR)]
+    return repo.rstrip("/") + "/" + edit_uri.lstrip("/")
+
+
+# --- the docs folder -------------------------------------------------------------------
+
+def collect_sources(sources_dir: Path) -> tuple[dict[str, bytes], str]:
+    """``site/``'s files to copy (path -> bytes) and the home page introduction."""
+    files: dict[str, bytes] = {}
+    intro = ""
+    if not sources_dir.is_dir():
+        return files, intro
+    for path in sorted(sources_dir.rglob("*")):
+        if not path.is_file():
+            continue
+        rel = path.relative_to(sources_dir).as_posix()
+        if rel == HOME_INTRO:
+            intro = path.read_text(encoding="utf-8")
+            continue
+        if rel.split("/", 1)[0] in NOT_COPIED or path.name == "README.md":
+            continue
+        files[rel] = path.read_bytes()
+    return files, intro
+
+
+def collect_downloads(catalog: Catalog) -> dict[str, bytes]:
+    """The download files (``downloads/...``) written by ``export.write_downloads``.
+
+    Returns an empty mapping while the export module is not installed.
+    """
+    try:
+        export = importlib.import_module("medlm_survey.export")
+    except ModuleNotFoundError as exc:
+        if exc.name != "medlm_survey.export":
+            raise
+        return {}
+    with tempfile.TemporaryDirectory(prefix="medlm-downloads-") as tmp:
+        target = Path(tmp) / "downloads"
+        target.mkdir()
+        export.write_downloads(catalog, target)
+        return {
+            "downloads/" + p.relative_to(target).as_posix(): p.read_bytes()
+            for p in sorted(target.rglob("*"))
+            if p.is_file()
+        }
+
+
+def sync_tree(files: Mapping[str, bytes], target: Path) -> SyncReport:
+    """Make ``target`` hold exactly ``files``: write changed files only, remove the rest.
+
+    Why: rewriting only what changed keeps rebuilds cheap and lets ``mkdocs serve`` reload
+    just the pages whose entries changed.
+    """
+    report = SyncReport()
+    target.mkdir(parents=True, exist_ok=True)
+    for rel, data in files.items():
+        path = target / rel
+        try:
+            if path.stat().st_size == len(data) and path.read_bytes() == data:
+                report.unchanged += 1
+                continue
+        except FileNotFoundError:
+            pass
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+        report.written.append(rel)
+    wanted = set(files)
+    for path in sorted(target.rglob("*"), reverse=True):  # children before their folders
+        rel = path.relative_to(target).as_posix()
+        if path.is_file() or path.is_symlink():
+            if rel not in wanted:
+                path.unlink()
+                report.removed.append(rel)
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return report
+
+
+def generate_docs(
+    catalog: Catalog,
+    site: SiteConfig,
+    *,
+    timings: dict[str, float] | None = None,
+    today: dt.date | None = None,
+) -> tuple[SyncReport, int]:
+    """Render ``catalog``, add ``site/``'s sources and the downloads, sync the docs folder.
+
+    Returns the sync report and the number of generated Markdown pages.
+
+    Raises:
+        CatalogErrors: the catalogue has errors (nothing is written).
+    """
+    if not catalog.ok:
+        raise CatalogErrors(catalog)
+    timings = timings if timings is not None else {}
+    started = time.perf_counter()
+    files, intro = collect_sources(site.sources_dir)
+    pages = render_pages(catalog, edit_base=site.edit_base, intro=intro, today=today)
+    generated = sum(1 for p in pages if p.endswith(".md"))
+    for rel, text in pages.items():
+        if rel in files:
+            raise BuildError(f"{SOURCES_DIR}/{rel} would overwrite a generated page; rename it")
+        files[rel] = text.encode("utf-8")
+    timings["render"] = time.perf_counter() - started
+    started = time.perf_counter()
+    files.update(collect_downloads(catalog))
+    timings["downloads"] = time.perf_counter() - started
+    started = time.perf_counter()
+    report = sync_tree(files, site.docs_dir)
+    timings["write"] = time.perf_counter() - started
+    return report, generated
+
+
+# --- the engine ------------------------------------------------------------------------
+
+def run_engine(engine: str, site: SiteConfig, output: Path, *, strict: bool = False) -> None:
+    """Build HTML from the docs folder into ``output`` with MkDocs or Zensical."""
+    if engine == "mkdocs":
+        from mkdocs.commands.build import build
+        from mkdocs.config import load_config
+        from mkdocs.exceptions import MkDocsException
+
+        try:
+            config = load_config(
+                str(site.config_file), docs_dir=str(site.docs_dir), site_dir=str(output), strict=strict
+            )
+            build(config)
+        except (MkDocsException, SystemExit) as exc:
+            raise BuildError(f"mkdocs build failed: {exc}") from exc
+        return
+    if engine == "zensical":
+        # Zensical takes no path options on its command line and wants docs_dir and site_dir
+        # inside the project (the config file's folder): give it a copy of mkdocs.yml with
+        # absolute paths, placed in the folder that holds both.
+        config = read_config(site.config_file)
+        project = Path(os.path.commonpath([site.docs_dir, output.resolve()]))
+        config["docs_dir"] = os.path.relpath(site.docs_dir, project)
+        config["site_dir"] = os.path.relpath(output.resolve(), project)
+        theme = config.get("theme") or {}
+        if isinstance(theme, dict) and theme.get("custom_dir"):
+            custom = (site.config_file.parent / theme["custom_dir"]).resolve()
+            theme["custom_dir"] = os.path.relpath(custom, project)
+        with tempfile.NamedTemporaryFile(
+            "w", suffix=".yml", prefix=".zensical-", dir=project, delete=False, encoding="utf-8"
+        ) as handle:
+            yaml.safe_dump(config, handle, sort_keys=False, allow_unicode=True)
+        try:
+            command = [_zensical(), "build", "-f", handle.name] + (["--strict"] if strict else [])
+            done = subprocess.run(command, cwd=project, capture_output=True, text=True)
+        finally:
+            os.unlink(handle.name)
+        if done.returncode:
+            raise BuildError(f"zensical build failed:\n{done.stdout}{done.stderr}")
+        return
+    raise BuildError(f"unknown engine '{engine}'; use one of {', '.join(ENGINES)}")
+
+
+def _zensical() -> str:
+    local = Path(sys.executable).with_name("zensical")
+    return str(local) if local.exists() else (shutil.which("zensical") or "zensical")
+
+
+def swap_into_place(built: Path, target: Path) -> None:
+    """Replace ``target`` with ``built`` (same file system), removing the old site after."""
+    old = target.with_name(f".{target.name}.old")
+    if old.exists():
+        shutil.rmtree(old)
+    if target.exists():
+        os.replace(target, old)
+    os.replace(built, target)
+    if old.exists():
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def build_site(
+    root: Path,
+    *,
+    catalog: Catalog | None = None,
+    engine: str = "mkdocs",
+    strict: bool = False,
+    config_file: Path | None = None,
+    docs_dir: Path | None = None,
+    site_dir: Path | None = None,
+    sources_dir: Path | None = None,
+    today: dt.date | None = None,
+) -> BuildResult:
+    """Validate, render, write the docs folder and build the HTML into the site folder.
+
+    The HTML is built into a temporary sibling of the site folder and swapped in only when
+    the engine succeeds, so a failed build leaves the previous site untouched.
+
+    Raises:
+        CatalogErrors: the catalogue has errors (nothing written, old site kept).
+        BuildError: the engine failed (old site kept).
+    """
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    site = SiteConfig.resolve(root, config_file=config_file, docs_dir=docs_dir, site_dir=site_dir, sources_dir=sources_dir)
+    if catalog is None:
+        catalog = load_catalog(site.root)
+    timings["load"] = time.perf_counter() - started
+    report, pages = generate_docs(catalog, site, timings=timings, today=today)
+    started = time.perf_counter()
+    site.site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{site.site_dir.name}.building-", dir=site.site_dir.parent))
+    try:
+        run_engine(engine, site, staging, strict=strict)
+        swap_into_place(staging, site.site_dir)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    timings["engine"] = time.perf_counter() - started
+    return BuildResult(catalog, report, site.site_dir, timings, pages)
+
+
+def folder_size(path: Path) -> tuple[int, int]:
+    """(bytes, files) below ``path``."""
+    total = count = 0
+    for p in path.rglob("*"):
+        if p.is_file():
+            total += p.stat().st_size
+            count += 1
+    return total, count

@@ -1,0 +1,187 @@
+"""The built fixture site in headless Chromium: tables, timeline, search, entry pages,
+the planted-script entry, offline behaviour and screenshots."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def _goto(page, site_url: str, path: str) -> None:
+    page.goto(site_url + path, wait_until="load")
+    page.wait_for_load_state("networkidle")
+
+
+def _search(page, text: str) -> None:
+    page.click("input.md-search__input")
+    page.keyboard.type(text, delay=20)
+
+
+def _visible_names(page) -> list[str]:
+    return page.eval_on_selector_all(
+        "[data-medlm-table] tbody tr:not([hidden]) td:first-child", "cells => cells.map(c => c.textContent.trim())"
+    )
+
+
+def test_home_counts_and_ways_in(watched_page, site_url, screenshots):
+    page = watched_page
+    _goto(page, site_url, "")
+    assert "Medical Large Models Survey" in page.title()
+    stats = page.locator(".medlm-stats").inner_text()
+    assert "13" in stats and "models" in stats
+    for way in ("Families", "Timeline", "Leaderboards", "Taxonomy", "Downloads"):
+        assert page.locator(".medlm-ways").get_by_text(way, exact=True).count() == 1
+    page.screenshot(path=screenshots / "home.png", full_page=True)
+
+
+def test_table_sorts_filters_and_downloads_visible_rows(watched_page, site_url, screenshots):
+    page = watched_page
+    _goto(page, site_url, "kinds/model/")
+    table = page.locator("[data-medlm-table] table")
+    assert len(_visible_names(page)) == 8
+    # sort by parameters (numbers, not strings): 70B > 1B > 200M > 182M > 100M
+    header = table.locator("th", has_text="Parameters")
+    header.click()
+    header.click()  # second click: descending
+    params = page.eval_on_selector_all(
+        "[data-medlm-table] tbody tr td:nth-child(5)", "cells => cells.map(c => c.textContent.trim())"
+    )
+    assert params[:2] == ["70B", "70B"] and params.index("1B") < params.index("200M") < params.index("100M")
+    # sort by date ascending
+    table.locator("th", has_text="Date").click()
+    dates = page.eval_on_selector_all("[data-medlm-table] tbody tr td:nth-child(3)", "c => c.map(x => x.textContent)")
+    assert dates == sorted(dates)
+    # free-text filter
+    page.fill("[data-filter=text]", "biomed")
+    assert sorted(_visible_names(page)) == ["BiomedCLIP", "BiomedGPT"]
+    assert page.locator("[data-count]").inner_text() == "2"
+    # facet filter on top of it
+    page.select_option("[data-filter=tasks]", "report-generation")
+    assert _visible_names(page) == ["BiomedGPT"]
+    page.screenshot(path=screenshots / "table-filtered.png", full_page=False)
+    # CSV of the visible rows only
+    with page.expect_download() as info:
+        page.click("[data-action=csv]")
+    download = info.value
+    text = open(download.path(), encoding="utf-8-sig").read()
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][0] == "Name" and len(rows) == 2 and rows[1][0] == "BiomedGPT"
+    # year range
+    page.click("[data-medlm-table] button[type=reset]")
+    page.wait_for_function("document.querySelector('[data-count]').textContent === '8'")
+    page.fill("[data-filter=year-min]", "2023")
+    page.fill("[data-filter=year-max]", "2023")
+    assert "Planted" not in " ".join(_visible_names(page))  # 2024 entry filtered out
+    page.fill("[data-filter=year-min]", "")
+    page.fill("[data-filter=year-max]", "")
+    page.click("[data-medlm-table] button[type=reset]")
+    page.wait_for_function("document.querySelector('[data-count]').textContent === '8'")
+    page.screenshot(path=screenshots / "table.png", full_page=True)
+
+
+def test_timeline_filter(watched_page, site_url, screenshots):
+    page = watched_page
+    _goto(page, site_url, "timeline/")
+    assert page.locator(".medlm-chart img").evaluate("img => img.complete && img.naturalWidth > 0")
+    total = page.locator(".medlm-event:not([hidden])").count()
+    assert total == 13
+    page.uncheck("input[data-filter=family][value=llm]")
+    shown = page.locator(".medlm-event:not([hidden])").count()
+    assert 0 < shown < total
+    assert page.locator(".medlm-event:not([hidden])", has_text="MEDITRON").count() == 0
+    page.uncheck("input[data-filter=kind][value=model]")
+    kinds = page.eval_on_selector_all(".medlm-event:not([hidden])", "els => els.map(e => e.dataset.kind)")
+    assert kinds and "model" not in kinds
+    assert page.locator("[data-count]").inner_text() == str(len(kinds))
+    page.check("input[data-filter=family][value=llm]")
+    page.check("input[data-filter=kind][value=model]")
+    page.screenshot(path=screenshots / "timeline.png", full_page=True)
+
+
+def test_search_finds_biomedclip(watched_page, site_url):
+    page = watched_page
+    _goto(page, site_url, "")
+    _search(page, "BiomedCLIP")
+    result = page.locator(".md-search-result__item a", has_text="BiomedCLIP").first
+    result.wait_for(timeout=15000)
+    result.click()
+    page.wait_for_load_state("load")
+    assert "/model/biomedclip/" in page.url
+
+
+def test_search_by_alias(watched_page, site_url):
+    page = watched_page
+    _goto(page, site_url, "")
+    _search(page, "MedQA-USMLE")
+    page.locator(".md-search-result__item", has_text="MedQA").first.wait_for(timeout=15000)
+
+
+def test_entry_page_results_bibtex_and_edit_link(watched_page, site_url, screenshots):
+    page = watched_page
+    _goto(page, site_url, "model/meditron/")
+    assert page.locator("h1").inner_text().startswith("MEDITRON-70B")
+    results = page.locator(".medlm-results table")
+    assert results.locator("tbody tr").count() == 2
+    assert "64.4" in results.inner_text() and "self-reported" in results.inner_text()
+    bib = page.locator(".medlm-bibtex pre").inner_text()
+    assert bib.startswith("@misc{meditron") and "2311.16079" in bib
+    assert page.locator("a[rel=edit]").get_attribute("href").endswith("entries/model/meditron.yaml")
+    assert page.locator(".medlm-lineage a", has_text="Llama 2").count() == 1
+    assert page.locator("h2", has_text="Covered by these surveys").count() == 1
+    page.screenshot(path=screenshots / "entry.png", full_page=True)
+
+
+def test_leaderboard_groups_by_setting(watched_page, site_url, screenshots):
+    page = watched_page
+    _goto(page, site_url, "leaderboards/medqa/")
+    boards = page.locator(".medlm-board table")
+    assert boards.count() == 4  # 5-shot few-shot, self-consistency, ensemble-refinement, the planted split
+    few_shot = page.locator("#setting-usmle-4-option-accuracy-test-5-few-shot")
+    text = few_shot.inner_text()
+    assert "third-party" in text and "self-reported" in text and "MEDITRON" in text
+    page.screenshot(path=screenshots / "leaderboard.png", full_page=True)
+
+
+def test_planted_script_never_runs(watched_page, site_url):
+    page = watched_page
+    for path in ("model/planted-script/", "kinds/model/", "timeline/", "leaderboards/medqa/", "families/llm/"):
+        _goto(page, site_url, path)
+        assert page.evaluate("window.__pwned === undefined")
+    _goto(page, site_url, "model/planted-script/")
+    assert "<script>" in page.locator("h1").inner_text()  # shown as text
+    hrefs = page.eval_on_selector_all("a[href]", "as => as.map(a => a.getAttribute('href'))")
+    assert not [h for h in hrefs if h.strip().lower().startswith("javascript:")]
+    assert page.locator(".md-content img[src=x]").count() == 0
+    # the search results render the hostile name as text too
+    _search(page, "Planted")
+    page.locator(".md-search-result__item").first.wait_for(timeout=15000)
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__pwned === undefined")
+
+
+def test_phone_width_and_dark_mode(watched_page, site_url, screenshots):
+    page = watched_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    _goto(page, site_url, "kinds/model/")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390 + 1, "the page scrolls sideways at phone width"
+    page.screenshot(path=screenshots / "table-phone.png", full_page=False)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    scheme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+    for _ in range(3):  # the toggle cycles system -> light -> dark
+        page.locator("form[data-md-component=palette] label:not([hidden])").first.click()
+        if page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate":
+            break
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate" != scheme or scheme == "slate"
+    page.screenshot(path=screenshots / "table-dark.png", full_page=False)
+
+
+def test_requests_stay_local_and_few(watched_page, site_url):
+    page = watched_page
+    _goto(page, site_url, "kinds/model/")
+    assert page.watch.foreign == []
+    assert 0 < len(page.watch.requests) <= 15, page.watch.requests

@@ -1,0 +1,195 @@
+"""render.py without any site engine: escaping, links, tables, leaderboards, pages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from medlm_survey import render
+from medlm_survey.render import md_text, page_url, relative, render_pages, safe_url
+from medlm_survey.schema import Links
+
+EDIT = "https://github.com/medlm-survey/medlm-survey/edit/main/"
+
+
+@pytest.fixture(scope="module")
+def pages(fixture_catalog):
+    return render_pages(fixture_catalog, edit_base=EDIT, intro="Intro *text*.", chart=False)
+
+
+def test_md_text_escapes_html_and_markdown():
+    assert md_text("a<b>") == "a&lt;b&gt;"
+    assert md_text("[x](javascript:y)") == r"\[x\]\(javascript:y\)"
+    assert md_text("it's R&D") == "it's R&amp;D"
+
+
+@pytest.mark.parametrize(
+    "url, ok",
+    [
+        ("https://example.org/a?b=c", True),
+        ("http://example.org", True),
+        ("javascript:alert(1)", False),
+        ("JAVASCRIPT:alert(1)", False),
+        ("data:text/html,<script>", False),
+        ("https://x.org/\"><script>", False),
+        (" https://x.org/a b", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_safe_url(url, ok):
+    assert (safe_url(url) is not None) is ok
+
+
+@pytest.mark.parametrize(
+    "page, target, expected",
+    [
+        ("index.md", "model/x.md", "model/x/"),
+        ("model/x.md", "model/y.md", "../y/"),
+        ("model/x.md", "index.md", "../../"),
+        ("leaderboards/index.md", "leaderboards/medqa.md", "medqa/"),
+        ("downloads.md", "downloads/entries.json", "entries.json"),
+        ("timeline.md", "assets/charts/entries-per-year.svg", "../assets/charts/entries-per-year.svg"),
+    ],
+)
+def test_relative_links(page, target, expected):
+    assert relative(page, target) == expected
+
+
+def test_page_url():
+    assert page_url("index.md") == "" and page_url("a/index.md") == "a/" and page_url("a/b.md") == "a/b/"
+
+
+def test_every_kind_of_page_is_rendered(pages, fixture_catalog):
+    for entry in fixture_catalog.entries:
+        assert f"{entry.kind}/{entry.id}.md" in pages
+    for path in ("index.md", "timeline.md", "taxonomy/index.md", "leaderboards/index.md", "downloads.md",
+                 "families/llm.md", "families/graph.md", "kinds/model.md", "kinds/survey.md",
+                 "leaderboards/medqa.md", "leaderboards/vqa-rad.md", "taxonomy/modalities/ct.md"):
+        assert path in pages, path
+    assert "assets/charts/entries-per-year.svg" not in pages  # chart=False
+
+
+def test_no_entry_text_reaches_the_page_unescaped(pages):
+    for path, text in pages.items():
+        body = text.split("---\n", 2)[-1]
+        assert "<script" not in body, path
+        assert "<img src=x" not in body and "<svg" not in body and "<iframe" not in body, path
+        assert not re.search(r"""href=["']?\s*javascript:""", body, re.I), path
+        for line in body.splitlines():  # Markdown is only parsed outside the HTML blocks
+            if not line.startswith("<"):
+                assert "](" not in line or line.startswith("Intro"), (path, line)
+
+
+def test_unsafe_links_are_not_emitted(fixture_catalog):
+    entry = fixture_catalog.by_id["biomedclip"]
+    hostile = entry.model_copy(update={"links": Links.model_construct(code="javascript:alert(1)", weights="https://ok.example/w")})
+    r = render.Renderer(fixture_catalog, edit_base=None, intro="", today=None)
+    text = r.render("entry.md.j2", page="model/biomedclip.md", e=hostile, edit_url=None, yaml_path="x")
+    assert "javascript:" not in text and 'href="https://ok.example/w"' in text
+
+
+def test_planted_url_with_quotes_is_dropped(pages):
+    text = pages["model/planted-script.md"]
+    assert 'href="https://example.org/paper' not in text
+
+
+def test_entry_page_is_a_model_card(pages):
+    text = pages["model/meditron.md"]
+    assert text.startswith("---\ntitle: \"MEDITRON-70B\"\nedit_url: \"" + EDIT + "entries/model/meditron.yaml\"")
+    assert "# MEDITRON\\-70B" in text
+    assert "Gated weights" in text and "License: proprietary" in text
+    assert 'href="../../taxonomy/tasks/question-answering/"' in text  # chips link to term pages
+    assert "@misc{meditron" in text and "2311.16079" in text  # BibTeX block
+    assert "## Lineage" in text and 'href="../llama-2/"' in text
+    assert "## Results" in text and "self-reported" in text and "Table 3" in text
+    assert "## Covered by these surveys" in text and 'href="../../survey/survey-medical-llms/"' in text
+    assert "## Scores its paper reports for other models" in text  # llama-2's score, reported by meditron
+
+
+def test_backlinks_on_dataset_and_benchmark(pages):
+    pmc = pages["dataset/pmc-15m.md"]
+    assert "## Trained on this dataset" in pmc and 'href="../../model/biomedclip/"' in pmc
+    vqa = pages["benchmark/vqa-rad.md"]
+    assert "## Evaluated on this benchmark" in vqa and "leaderboards/vqa-rad/" in vqa
+
+
+def test_leaderboard_never_ranks_across_settings(fixture_catalog):
+    r = render.Renderer(fixture_catalog, edit_base=None, intro="", today=None)
+    groups = r.leaderboard_groups("medqa")
+    for group in groups:
+        assert {score.result.setting() for _, score in group["rows"]} == {group["setting"]}
+        values = [score.result.value for _, score in group["rows"]]
+        assert values == sorted(values, reverse=True)
+    few_shot = next(g for g in groups if g["setting"][4] == 5 and g["setting"][5] == "few-shot" and g["setting"][3] == "test")
+    assert [s.model.id for _, s in few_shot["rows"]] == ["med-palm-2", "meditron", "llama-2"]
+    assert [s.result.reported_by for _, s in few_shot["rows"]] == ["self", "self", "meditron"]
+    assert len({g["anchor"] for g in groups}) == len(groups)
+
+
+def test_leaderboard_page_marks_third_party(pages):
+    text = pages["leaderboards/medqa.md"]
+    assert "third-party" in text and 'href="../../model/meditron/"' in text
+    assert text.count("<table>") == 4
+
+
+def test_comparison_table_sort_and_filter_data(pages):
+    text = pages["kinds/model.md"]
+    assert 'data-sort-method="number"' in text
+    assert '<td data-sort="20231127">2023-11-27</td>' in text  # dates sort as numbers
+    assert 'data-sort="70000000000"' in text  # 70B
+    assert 'data-filter="modalities"' in text and 'data-filter="access"' in text and 'data-filter="year-min"' in text
+    assert 'data-action="csv"' in text
+    assert text.count("<tr data-year=") == 8
+
+
+def test_family_tables(pages):
+    assert pages["families/vlm.md"].count("<tr data-year=") == 5  # an entry in two families is in both
+    assert "BiomedGPT" in pages["families/multimodal.md"]
+
+
+def test_timeline_groups_by_year_and_month(pages):
+    text = pages["timeline.md"]
+    assert text.index('data-year="2024"') < text.index('data-year="2023"') < text.index('data-year="2018"')
+    assert "November 2023" in text and 'data-filter="family"' in text and 'data-filter="kind"' in text
+    assert text.count('class="medlm-event') == 13
+
+
+def test_taxonomy_matrix_counts_and_gaps(pages):
+    text = pages["taxonomy/index.md"]
+    row = re.search(r'<tr><th scope="row"><a href="modalities/ct/">CT</a></th>(.*?)</tr>', text).group(1)
+    cells = re.findall(r">([^<]*)</td>", row)
+    assert cells == ["–", "1", "1", "–", "–", "2"]  # llm, vlm, 3d, multimodal, graph, all
+    assert "medlm-gap" in row
+
+
+def test_home_counts_and_newest(pages):
+    text = pages["index.md"]
+    assert "Intro *text*." in text  # hand-written Markdown is kept as Markdown
+    assert "<strong>13</strong> entries" in text
+    assert text.index("Planted") < text.index("MEDITRON")  # newest first
+
+
+def test_downloads_page_links_files(pages):
+    text = pages["downloads.md"]
+    for name in ("entries.json", "entries.csv", "references.bib", "feed.xml"):
+        assert f'href="{name}"' in text
+
+
+def test_chart_spec_counts_per_year_and_family(fixture_catalog):
+    spec = render.chart_spec(fixture_catalog)
+    values = {(v["year"], v["family"]): v["entries"] for v in spec["data"]["values"]}
+    assert values[("2023", "Language models")] == 5
+    assert spec["encoding"]["color"]["scale"]["range"][0] == render.FAMILY_COLOURS["llm"]
+
+
+def test_chart_renders_to_svg(fixture_catalog):
+    svg = render.chart_svg(render.chart_spec(fixture_catalog))
+    assert svg.lstrip().startswith("<svg") and "http://" not in svg.replace("http://www.w3.org", "")
+
+
+def test_rendering_is_deterministic(fixture_catalog):
+    a = render_pages(fixture_catalog, chart=False)
+    b = render_pages(fixture_catalog, chart=False)
+    assert a == b
