@@ -15,7 +15,7 @@ def schema_document() -> dict:
     document = TypeAdapter(Entry).json_schema(mode="validation")
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://medlm-survey.github.io/schema/entry.schema.json",
+        "$id": "https://medlm-survey.github.io/medlm-survey/schema/entry.schema.json",
         "title": f"medlm-survey entry (schema {SCHEMA_VERSION})",
         "description": "One model, dataset, benchmark or survey of the medlm-survey catalogue.",
         **document,
