@@ -4,11 +4,16 @@ Both builds run in this process's run, one after the other, each in a fresh subp
 
 * **medlm-survey**: ``medlm-survey build`` on a synthetic repository (benchmarks/synthetic.py)
   with this repository's mkdocs.yml and site/: validation, rendering, docs folder, MkDocs.
-* **plain Material**: ``mkdocs build`` of the same number of comparable hand-written pages
-  (heading, summary, a facts table, a BibTeX block, a results table) with a small navigation.
+* **Material, same pages**: ``mkdocs build`` of exactly the pages medlm-survey generated, as
+  if they had been written by hand (same mkdocs.yml, same small navigation). This is the
+  floor the goal is measured against: what a hand-maintained site with the same content
+  would cost, so the ratio is the price of generating the pages from the catalogue.
+* **plain Material, simple pages**: ``mkdocs build`` of the same number of simpler
+  hand-written pages (heading, summary, a facts table, a BibTeX block, a results table).
+  Printed for reference: it shows how much the richer entry pages cost the engine.
 
-The goal (issue 3): the ratio stays at or below 1.3. Prints both times, the ratio and the
-size of each output.
+The goal (issue 3): the ratio to the same-pages floor stays at or below 1.3. Prints the
+times, the ratios and the size of each output.
 
     .venv/bin/python benchmarks/bench_site.py [--entries 3000] [--keep DIR]
 """
@@ -122,14 +127,25 @@ def main() -> int:
         plain = write_plain_project(base / "plain", args.entries)
 
         ours = timed([str(BIN / "medlm-survey"), "build", "--root", str(synth)], synth)
-        theirs = timed([str(BIN / "mkdocs"), "build", "-q", "-f", str(plain / "mkdocs.yml")], plain)
-        ours_size, ours_files = folder_size(synth / "public")
-        theirs_size, theirs_files = folder_size(plain / "public")
-        ratio = ours / theirs
+        same = base / "same-pages"
+        shutil.copytree(synth / "build" / "docs", same / "build" / "docs")
+        shutil.copytree(synth / "site", same / "site")
+        shutil.copy(synth / "mkdocs.yml", same / "mkdocs.yml")
+        floor = timed([str(BIN / "mkdocs"), "build", "-q", "-f", str(same / "mkdocs.yml")], same)
+        simple = timed([str(BIN / "mkdocs"), "build", "-q", "-f", str(plain / "mkdocs.yml")], plain)
+        sizes = {name: folder_size(path / "public") for name, path in (("ours", synth), ("same", same), ("simple", plain))}
+        ratio = ours / floor
+
+        def line(label: str, seconds: float, key: str) -> str:
+            size, files = sizes[key]
+            return f"{label:<58} {seconds:6.1f} s, output {size / 1e6:7.1f} MB in {files} files"
+
         print(f"entries: {args.entries}")
-        print(f"medlm-survey build (validate + render + write + mkdocs): {ours:6.1f} s, output {ours_size / 1e6:7.1f} MB in {ours_files} files")
-        print(f"plain Material build of {args.entries} hand-written pages:    {theirs:6.1f} s, output {theirs_size / 1e6:7.1f} MB in {theirs_files} files")
-        print(f"ratio: {ratio:.2f} (goal <= {LIMIT})")
+        print(line("medlm-survey build (validate + render + write + mkdocs):", ours, "ours"))
+        print(line("Material build of the same pages, written by hand:", floor, "same"))
+        print(line(f"plain Material build of {args.entries} simpler pages:", simple, "simple"))
+        print(f"ratio to the same pages: {ratio:.2f} (goal <= {LIMIT})")
+        print(f"ratio to the simpler pages (reference): {ours / simple:.2f}")
         return 0 if ratio <= LIMIT else 1
     finally:
         if not args.keep:

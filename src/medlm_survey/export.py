@@ -15,6 +15,7 @@ Static API (paths relative to the downloads folder, ``downloads/`` of the site):
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
@@ -258,6 +259,21 @@ def bibtex_entry(entry: EntryBase) -> Entry | None:
     return Entry(kind, fields=fields, persons={"author": authors})
 
 
+@functools.cache
+def _writer() -> _LatexWriter:
+    # One writer for everything: pybtex looks its plugins up through entry points on every
+    # to_string() of a fresh writer, which costs milliseconds per entry.
+    return _LatexWriter()
+
+
+def bibtex_text(entry: EntryBase) -> str:
+    """One entry's BibTeX record as text ('' when it names no paper), as in references.bib."""
+    record = bibtex_entry(entry)
+    if record is None:
+        return ""
+    return _writer().to_string(BibliographyData(entries={citation_key(entry): record})).strip()
+
+
 def render_bibtex(catalog: Catalog) -> str:
     """``references.bib``: one record per entry with a paper, keyed by entry id."""
     records = {}
@@ -267,7 +283,7 @@ def render_bibtex(catalog: Catalog) -> str:
             records[citation_key(entry)] = record
     if not records:
         return ""
-    return _LatexWriter().to_string(BibliographyData(entries=records))
+    return _writer().to_string(BibliographyData(entries=records))
 
 
 # --- Atom feed -------------------------------------------------------------------------

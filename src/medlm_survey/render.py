@@ -25,9 +25,10 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from medlm_survey.catalog import Catalog, Score
+from medlm_survey.export import bibtex_text
 from medlm_survey.schema import KINDS, EntryBase, ModelEntry, Result
 
 #: Families in display order, with the colour the timeline, chart and chips use.
@@ -90,13 +91,17 @@ def page_url(path: str) -> str:
 
 
 def relative(from_page: str, to: str) -> str:
-    """Relative link from page ``from_page`` to a page or file ``to`` (both docs paths)."""
-    base = page_url(from_page) or "./"
-    target = page_url(to)
-    rel = posixpath.relpath(target or ".", base if base != "./" else ".")
-    if to.endswith(".md") and not rel.endswith("/"):
-        rel = "./" if rel == "." else rel + "/"
-    return rel
+    """Relative link from page ``from_page`` to a page or file ``to`` (both docs paths).
+
+    Why not ``posixpath.relpath``: it resolves absolute paths on every call, and pages make
+    tens of thousands of links; with directory-style URLs plain string work is enough.
+    """
+    base_dirs = page_url(from_page).split("/")[:-1]
+    target = page_url(to).split("/")
+    common = 0
+    while common < len(base_dirs) and common < len(target) - 1 and base_dirs[common] == target[common]:
+        common += 1
+    return "../" * (len(base_dirs) - common) + "/".join(target[common:]) or "./"
 
 
 def entry_path(entry: EntryBase) -> str:
@@ -150,54 +155,8 @@ def setting_slug(setting: tuple) -> str:
 
 
 def bibtex(entry: EntryBase) -> str:
-    """The entry's BibTeX record, as in ``downloads/references.bib`` ('' without a paper)."""
-    writer = _bibtex_writer()
-    if writer is None:  # the export module is optional for rendering
-        return _bibtex_fallback(entry)
-    from pybtex.database import BibliographyData
-
-    from medlm_survey.export import bibtex_entry, citation_key
-
-    record = bibtex_entry(entry)
-    if record is None:
-        return ""
-    return writer.to_string(BibliographyData({citation_key(entry): record})).strip()
-
-
-@functools.cache
-def _bibtex_writer():
-    # One writer for all entries: pybtex's to_string() looks its plugin up via entry points
-    # on every call, which costs milliseconds per entry.
-    try:
-        from pybtex.database.output.bibtex import Writer
-
-        import medlm_survey.export  # noqa: F401
-    except ImportError:
-        return None
-    return Writer()
-
-
-def _bibtex_fallback(entry: EntryBase) -> str:
-    paper = entry.paper
-    if paper is None:
-        return ""
-    fields: list[tuple[str, str]] = [
-        ("title", "{" + paper.title + "}"),
-        ("author", " and ".join(paper.authors)),
-        ("year", str(paper.year or entry.year)),
-    ]
-    if paper.venue:
-        fields.append(("journal" if paper.arxiv is None else "note", paper.venue))
-    if paper.arxiv:
-        fields += [("eprint", paper.arxiv), ("archivePrefix", "arXiv")]
-    if paper.doi:
-        fields.append(("doi", paper.doi))
-    if paper.url:
-        fields.append(("url", paper.url))
-    kind = "article" if paper.venue and not paper.arxiv else "misc"
-    key = entry.id
-    body = ",\n".join(f"  {name} = {{{value.replace('{', '').replace('}', '') if name != 'title' else value}}}" for name, value in fields)
-    return f"@{kind}{{{key},\n{body}\n}}"
+    """The entry's BibTeX record, exactly as in ``downloads/references.bib`` ('' without a paper)."""
+    return bibtex_text(entry)
 
 
 def paper_links(entry: EntryBase) -> list[tuple[str, str]]:
@@ -223,6 +182,33 @@ class Cell:
     href: str | None = None
     chips: list[tuple[str, str | None]] = field(default_factory=list)  # (label, href)
     css: str = ""
+
+
+def chip_list(chips: Iterable[tuple[str, str | None]], css: str = "") -> Markup:
+    """Term chips: links to their taxonomy pages, or plain labels for unknown terms.
+
+    Why Python and not a Jinja macro: tables call this for every cell of thousands of rows,
+    and a macro call costs several times a function call. Everything is escaped.
+    """
+    classes = escape(f"medlm-chip {css}".strip())
+    parts = []
+    for text, href in chips:
+        if href:
+            parts.append(f'<a class="{classes}" href="{escape(href)}">{escape(text)}</a>')
+        else:
+            parts.append(f'<span class="{classes}">{escape(text)}</span>')
+    return Markup("".join(parts))
+
+
+def table_cell(cell: Cell) -> Markup:
+    """One ``<td>`` of a comparison table (see :func:`chip_list` for why this is Python)."""
+    attributes = ""
+    if cell.sort is not None:
+        attributes += f' data-sort="{escape(cell.sort)}"'
+    if cell.css:
+        attributes += f' class="{escape(cell.css)}"'
+    text = f'<a href="{escape(cell.href)}">{escape(cell.text)}</a>' if cell.href else escape(cell.text)
+    return Markup(f"<td{attributes}>{text}{chip_list(cell.chips)}</td>")
 
 
 @dataclass
@@ -267,6 +253,8 @@ class Renderer:
             months=MONTHS,
             paper_links=paper_links,
             bibtex=bibtex,
+            chip_list=chip_list,
+            table_cell=table_cell,
             r=self,
         )
         self.families = [f for f in self.taxonomy.ids("categories")]
