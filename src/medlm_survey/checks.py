@@ -191,7 +191,7 @@ def _similar_pairs(strings: list[str], cutoff: float, block: int, changed: set[i
             dtype=np.uint8,
             workers=-1 if len(members) * len(queries) > 250_000 else 1,
         )
-        for qi, mi in zip(*np.nonzero(matrix)):
+        for qi, mi in zip(*np.nonzero(matrix), strict=True):
             a, b = queries[qi], members[mi]
             if a != b:
                 pairs.add((min(a, b), max(a, b)))
@@ -208,9 +208,9 @@ def check_near_duplicates(entries: Entries, paths: Paths, compare_only: Iterable
     changed_paths = set(compare_only) if compare_only is not None else None
     problems: list[Problem] = []
     seen_entry_pairs: set[tuple[str, str]] = set()  # one warning per pair of entries
-    for label, cutoff, block, sources in (
-        ("name", NAME_CUTOFF, 3, lambda e: [("name", e.name)] + [(("aliases", i), a) for i, a in enumerate(e.aliases)]),
-        ("paper title", TITLE_CUTOFF, 12, lambda e: [(("paper", "title"), e.paper.title)] if e.paper else []),
+    for cutoff, block, sources in (
+        (NAME_CUTOFF, 3, lambda e: [("name", e.name)] + [(("aliases", i), a) for i, a in enumerate(e.aliases)]),
+        (TITLE_CUTOFF, 12, lambda e: [(("paper", "title"), e.paper.title)] if e.paper else []),
     ):
         owners: list[tuple[EntryBase, tuple, str]] = []
         strings: list[str] = []

@@ -67,7 +67,9 @@ def catalog_document(catalog: Catalog) -> dict:
 
 
 def _json(document: object) -> str:
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    # Compact: these files are for programs, and without indent json uses its C encoder,
+    # which matters with thousands of per-entry documents.
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def render_json(catalog: Catalog) -> str:
@@ -80,23 +82,13 @@ def api_path(entry_id: str) -> str:
     return f"api/entries/{entry_id}.json"
 
 
-def write_api(catalog: Catalog, target_dir: Path, base_url: str = SITE_URL + DOWNLOADS_DIR) -> list[Path]:
-    """``api/index.json`` and one ``api/entries/<id>.json`` per entry; stale documents are removed.
+def render_api(catalog: Catalog, base_url: str = SITE_URL + DOWNLOADS_DIR) -> dict[str, str]:
+    """The static API: ``api/index.json`` and ``api/entries/<id>.json`` (path -> text).
 
     Args:
-        base_url: the published URL of ``target_dir`` (for the document URLs in the index).
+        base_url: the published URL of the downloads folder (for the URLs in the index).
     """
-    folder = target_dir / "api" / "entries"
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for entry in catalog.entries:
-        path = target_dir / api_path(entry.id)
-        path.write_text(_json(entry_document(entry)), encoding="utf-8")
-        written.append(path)
-    keep = set(written)
-    for old in folder.glob("*.json"):
-        if old not in keep:
-            old.unlink()
+    files = {api_path(entry.id): _json(entry_document(entry)) for entry in catalog.entries}
     index = {
         "schema_version": SCHEMA_VERSION,
         "count": len(catalog.entries),
@@ -105,9 +97,29 @@ def write_api(catalog: Catalog, target_dir: Path, base_url: str = SITE_URL + DOW
             for e in catalog.entries
         ],
     }
-    index_path = target_dir / "api" / "index.json"
-    index_path.write_text(_json(index), encoding="utf-8")
-    return [index_path, *written]
+    return {"api/index.json": _json(index), **files}
+
+
+def write_api(catalog: Catalog, target_dir: Path, base_url: str = SITE_URL + DOWNLOADS_DIR) -> list[Path]:
+    """Write :func:`render_api` into ``target_dir``; stale entry documents are removed."""
+    written = _write_files(target_dir, render_api(catalog, base_url))
+    keep = set(written)
+    for old in (target_dir / "api" / "entries").glob("*.json"):
+        if old not in keep:
+            old.unlink()
+    return written
+
+
+def _write_files(target_dir: Path, files: dict[str, str]) -> list[Path]:
+    written = []
+    for rel, text in files.items():
+        path = Path(target_dir) / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # newline="" keeps the CSV's CRLF row ends as the csv module wrote them.
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        written.append(path)
+    return written
 
 
 # --- CSV -------------------------------------------------------------------------------
@@ -356,34 +368,37 @@ FORMATS: dict[str, Callable[[Catalog], str]] = {
 }
 
 
-def write_downloads(
-    catalog: Catalog, target_dir: Path, *, site_url: str = SITE_URL, base_url: str | None = None
-) -> list[Path]:
-    """Write every download into ``target_dir``; return the files written.
+def render_downloads(catalog: Catalog, *, site_url: str = SITE_URL, base_url: str | None = None) -> dict[str, str]:
+    """Every download as ``{path relative to the downloads folder: text}``.
 
     ``entries.json``, ``entries.csv``, ``references.bib``, ``feed.xml``, ``api/index.json``
-    and ``api/entries/<id>.json``.
+    and ``api/entries/<id>.json``. The site build takes these in memory; :func:`write_downloads`
+    writes them.
 
     Args:
         site_url: the site root (entry pages).
-        base_url: the published URL of ``target_dir``; default ``site_url + "downloads/"``,
+        base_url: the published URL of the downloads folder; default ``site_url + "downloads/"``,
             where the site build puts it.
     """
     base_url = base_url or site_url + DOWNLOADS_DIR
-    target_dir = Path(target_dir)
-    target_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    renders = {
+    return {
         "entries.json": render_json(catalog),
         "entries.csv": render_csv(catalog),
         "references.bib": render_bibtex(catalog),
         "feed.xml": render_feed(catalog, site_url, base_url=base_url),
+        **render_api(catalog, base_url),
     }
-    for name, text in renders.items():
-        path = target_dir / name
-        # newline="" keeps the CSV's CRLF row ends as the csv module wrote them.
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        written.append(path)
-    written += write_api(catalog, target_dir, base_url)
+
+
+def write_downloads(
+    catalog: Catalog, target_dir: Path, *, site_url: str = SITE_URL, base_url: str | None = None
+) -> list[Path]:
+    """Write :func:`render_downloads` into ``target_dir``; return the files written
+    (stale entry documents of the static API are removed)."""
+    files = render_downloads(catalog, site_url=site_url, base_url=base_url)
+    written = _write_files(target_dir, files)
+    keep = set(written)
+    for old in (Path(target_dir) / "api" / "entries").glob("*.json"):
+        if old not in keep:
+            old.unlink()
     return written

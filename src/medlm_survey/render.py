@@ -14,10 +14,8 @@ emitted only for http(s) URLs (:func:`safe_url`).
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import html
 import json
-import posixpath
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping

@@ -12,7 +12,7 @@ import calendar
 import datetime as dt
 import math
 import re
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -464,7 +464,7 @@ MODEL_FOR_KIND: dict[str, type[EntryBase]] = {
 }
 
 Entry = Annotated[
-    Union[ModelEntry, DatasetEntry, BenchmarkEntry, SurveyEntry], Field(discriminator="kind")
+    ModelEntry | DatasetEntry | BenchmarkEntry | SurveyEntry, Field(discriminator="kind")
 ]
 
 

@@ -15,7 +15,6 @@ needs (:class:`CatalogErrors` holds the catalogue and its diagnostics).
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import os
 import shutil
 import subprocess
@@ -28,6 +27,7 @@ from pathlib import Path
 
 import yaml
 
+from medlm_survey import export
 from medlm_survey.catalog import Catalog, load_catalog
 from medlm_survey.render import render_pages
 
@@ -149,25 +149,11 @@ def collect_sources(sources_dir: Path) -> tuple[dict[str, bytes], str]:
 
 
 def collect_downloads(catalog: Catalog) -> dict[str, bytes]:
-    """The download files (``downloads/...``) written by ``export.write_downloads``.
-
-    Returns an empty mapping while the export module is not installed.
-    """
-    try:
-        export = importlib.import_module("medlm_survey.export")
-    except ModuleNotFoundError as exc:
-        if exc.name != "medlm_survey.export":
-            raise
-        return {}
-    with tempfile.TemporaryDirectory(prefix="medlm-downloads-") as tmp:
-        target = Path(tmp) / "downloads"
-        target.mkdir()
-        export.write_downloads(catalog, target)
-        return {
-            "downloads/" + p.relative_to(target).as_posix(): p.read_bytes()
-            for p in sorted(target.rglob("*"))
-            if p.is_file()
-        }
+    """The download files (``downloads/...``) of :func:`medlm_survey.export.render_downloads`."""
+    return {
+        f"downloads/{rel}": text.encode("utf-8")
+        for rel, text in sorted(export.render_downloads(catalog).items())
+    }
 
 
 def sync_tree(files: Mapping[str, bytes], target: Path) -> SyncReport:

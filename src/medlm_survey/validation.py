@@ -10,13 +10,13 @@ from pydantic import BaseModel, ValidationError
 
 from medlm_survey.diagnostics import CODES, ERROR, WARNING, Problem
 from medlm_survey.schema import (
+    _MARKUP_RE,
     KINDS,
     MODEL_FOR_KIND,
     EntryBase,
     Links,
     Paper,
     Result,
-    _MARKUP_RE,
 )
 from medlm_survey.suggest import hint
 from medlm_survey.taxonomy import Taxonomy

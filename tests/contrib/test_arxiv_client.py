@@ -9,7 +9,13 @@ import pytest
 import requests
 
 from medlm_survey import arxiv_client
-from medlm_survey.arxiv_client import ArxivRecord, ArxivUnavailable, RecordCache, fetch_one, fetch_records
+from medlm_survey.arxiv_client import (
+    ArxivRecord,
+    ArxivUnavailable,
+    RecordCache,
+    fetch_one,
+    fetch_records,
+)
 from tests.contrib.conftest import ARXIV, answer
 
 LLAVA_MED = ArxivRecord(

@@ -13,7 +13,8 @@ import jsonschema
 import latexcodec  # noqa: F401 - registers the "ulatex" codec
 import pytest
 from click.testing import CliRunner
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 from pybtex.database import parse_string
 
 from medlm_survey import export

@@ -9,7 +9,9 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
-from medlm_survey import arxiv_client, drafts, export as exports, verify as verification
+from medlm_survey import arxiv_client, drafts
+from medlm_survey import export as exports
+from medlm_survey import verify as verification
 from medlm_survey.cli import changed_entry_paths, open_catalog, root_option
 from medlm_survey.diagnostics import FORMATTERS, counts
 from medlm_survey.schema import KINDS

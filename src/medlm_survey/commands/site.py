@@ -10,7 +10,14 @@ import click
 
 from medlm_survey.cli import open_catalog, report, root_option
 from medlm_survey.diagnostics import FORMATTERS
-from medlm_survey.site_build import ENGINES, BuildError, SiteConfig, build_site, folder_size, generate_docs
+from medlm_survey.site_build import (
+    ENGINES,
+    BuildError,
+    SiteConfig,
+    build_site,
+    folder_size,
+    generate_docs,
+)
 
 format_option = click.option(
     "--format",
