@@ -173,3 +173,18 @@ def test_commands_have_help():
     for command in ("build", "serve"):
         result = _cli([command, "--help"])
         assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def test_strict_build_reports_catalogue_warnings_without_failing(catalog_copy: Path):
+    # --strict is about the site engine; one old catalogue warning must not block every
+    # pull request's strict build (validate --strict is where warnings fail).
+    shutil.copy(REPO / "mkdocs.yml", catalog_copy / "mkdocs.yml")
+    shutil.copytree(REPO / "site", catalog_copy / "site")
+    entry = catalog_copy / "entries/model/meditron.yaml"
+    text = entry.read_text()
+    entry.write_text(text.replace("summary: ", "summary: One. Two. Three. Four. Five. ", 1))
+    result = _cli(["build", "--strict", "--root", str(catalog_copy)])
+    assert result.exit_code == 0, result.output
+    assert any("warning[summary-length]" in line for line in result.output.splitlines())
+    assert result.output.splitlines()[-1].startswith("built ")
+    assert _cli(["validate", "--strict", "--root", str(catalog_copy)]).exit_code == 1

@@ -29,11 +29,15 @@ format_option = click.option(
 )
 
 
-def _validated(root: Path, output_format: str, strict: bool):
-    """Load and validate; print problems only when there are any; exit 1 on errors."""
+def _validated(root: Path, output_format: str):
+    """Load and validate; print problems only when there are any; exit 1 on errors.
+
+    Catalogue warnings never stop a build: they are `validate --strict`'s business, so that
+    one old warning elsewhere does not block every pull request's strict site build.
+    """
     catalog = open_catalog(root)
-    if catalog.diagnostics or strict:
-        code = report(catalog, output_format, strict)
+    if catalog.diagnostics:
+        code = report(catalog, output_format, strict=False)
         if code:
             sys.exit(code)
     return catalog
@@ -42,7 +46,7 @@ def _validated(root: Path, output_format: str, strict: bool):
 @click.command()
 @root_option
 @click.option("--engine", type=click.Choice(ENGINES), default="mkdocs", show_default=True, help="Site engine that turns the docs folder into HTML.")
-@click.option("--strict", is_flag=True, help="Fail on catalogue warnings and on engine warnings too.")
+@click.option("--strict", is_flag=True, help="Fail on site-engine warnings (broken links, missing pages); catalogue warnings are only reported.")
 @click.option("--config-file", type=click.Path(dir_okay=False, path_type=Path), help="Site configuration (default: ROOT/mkdocs.yml).")
 @click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), help="Where the HTML goes (default: site_dir of mkdocs.yml, public/).")
 @format_option
@@ -54,7 +58,7 @@ def build(root: Path, engine: str, strict: bool, config_file: Path | None, site_
     previously built site stays as it was.
     """
     started = time.perf_counter()
-    catalog = _validated(root, output_format, strict)
+    catalog = _validated(root, output_format)
     loaded = time.perf_counter() - started
     try:
         result = build_site(root, catalog=catalog, engine=engine, strict=strict, config_file=config_file, site_dir=site_dir)
@@ -96,7 +100,7 @@ def serve(root: Path, dev_addr: str, config_file: Path | None, open_browser: boo
 
     from medlm_survey.site_build import read_config
 
-    catalog = _validated(root, "text", False)
+    catalog = _validated(root, "text")
     site = SiteConfig.resolve(root, config_file=config_file)
     try:
         generate_docs(catalog, site)
