@@ -34,17 +34,10 @@ sys.path.insert(0, str(HERE))
 
 from synthetic import write_catalogue  # noqa: E402
 
+from medlm_survey.site_build import folder_size  # noqa: E402
+
 LIMIT = 1.3
 BIN = Path(sys.executable).parent
-
-
-def folder_size(path: Path) -> tuple[int, int]:
-    total = count = 0
-    for p in path.rglob("*"):
-        if p.is_file():
-            total += p.stat().st_size
-            count += 1
-    return total, count
 
 
 def plain_page(i: int) -> str:

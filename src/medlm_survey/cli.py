@@ -45,18 +45,19 @@ def report(catalog: Catalog, output_format: str, strict: bool) -> int:
     return 1 if failed else 0
 
 
+def git_lines(root: Path, *args: str) -> list[str]:
+    """Non-empty output lines of ``git -C root ARGS``; a usage error when git cannot answer."""
+    try:
+        out = subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, text=True).stdout
+    except (OSError, subprocess.CalledProcessError) as exc:
+        detail = (getattr(exc, "stderr", None) or str(exc)).strip().splitlines()[0]
+        raise click.UsageError(f"cannot ask git what changed (git {' '.join(args[:2])}): {detail}") from exc
+    return [line for line in out.splitlines() if line]
+
+
 def changed_entry_paths(root: Path, base: str) -> list[str]:
     """Entry files changed since ``base`` according to git (for pull requests)."""
-    try:
-        out = subprocess.run(
-            ["git", "-C", str(root), "diff", "--name-only", f"{base}...HEAD", "--", "entries"],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-    except (OSError, subprocess.CalledProcessError) as exc:
-        raise click.UsageError(f"cannot ask git what changed since '{base}': {exc}") from exc
-    return [line for line in out.splitlines() if line]
+    return git_lines(root, "diff", "--name-only", f"{base}...HEAD", "--", "entries")
 
 
 @click.group()

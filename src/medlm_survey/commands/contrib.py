@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
@@ -12,23 +11,15 @@ from tqdm import tqdm
 from medlm_survey import arxiv_client, drafts
 from medlm_survey import export as exports
 from medlm_survey import verify as verification
-from medlm_survey.cli import changed_entry_paths, open_catalog, root_option
+from medlm_survey.cli import changed_entry_paths, git_lines, open_catalog, root_option
 from medlm_survey.diagnostics import FORMATTERS, counts
 from medlm_survey.schema import KINDS
 
 
 def _working_tree_changes(root: Path) -> list[str]:
     """Entry files with uncommitted changes or not yet tracked (e.g. a fresh draft)."""
-    try:
-        out = subprocess.run(
-            ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=all", "--", "entries"],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-    except (OSError, subprocess.CalledProcessError) as exc:
-        raise click.UsageError(f"cannot ask git what changed: {exc}") from exc
-    return [line[3:].split(" -> ")[-1] for line in out.splitlines() if len(line) > 3]
+    lines = git_lines(root, "status", "--porcelain", "--untracked-files=all", "--", "entries")
+    return [line[3:].split(" -> ")[-1] for line in lines if len(line) > 3]
 
 
 @click.command()
