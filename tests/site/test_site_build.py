@@ -188,3 +188,23 @@ def test_strict_build_reports_catalogue_warnings_without_failing(catalog_copy: P
     assert any("warning[summary-length]" in line for line in result.output.splitlines())
     assert result.output.splitlines()[-1].startswith("built ")
     assert _cli(["validate", "--strict", "--root", str(catalog_copy)]).exit_code == 1
+
+
+def test_serve_plugins_survive_repeated_config_loads(tmp_path: Path):
+    # mkdocs serve loads the config again on every rebuild, with the same plugins object.
+    from mkdocs.config import load_config
+
+    from medlm_survey.commands.site import serve_plugins
+
+    assert serve_plugins({"plugins": ["search", {"tags": {"enabled": False}}]}, tmp_path) == {
+        "search": {},
+        "tags": {"enabled": False},
+        "medlm-survey": {"root": str(tmp_path)},
+    }
+    mkdocs_yml = tmp_path / "mkdocs.yml"
+    mkdocs_yml.write_text("site_name: t\n")
+    (tmp_path / "docs").mkdir()
+    plugins = serve_plugins({"plugins": ["search"]}, tmp_path)
+    for _ in range(2):
+        loaded = load_config(str(mkdocs_yml), plugins=plugins)
+        assert {"search", "medlm-survey"} <= set(loaded.plugins)

@@ -106,14 +106,28 @@ def serve(root: Path, dev_addr: str, config_file: Path | None, open_browser: boo
         generate_docs(catalog, site)
     except BuildError as exc:
         raise click.ClickException(str(exc)) from exc
-    plugins = list(read_config(site.config_file).get("plugins") or ["search"])
-    plugins.append({"medlm-survey": {"root": str(site.root)}})
+    plugins = serve_plugins(read_config(site.config_file), site.root)
     mkdocs_serve(
         config_file=str(site.config_file),
         dev_addr=dev_addr,
         open_in_browser=open_browser,
         plugins=plugins,
     )
+
+
+def serve_plugins(config: dict, root: Path) -> dict[str, dict]:
+    """mkdocs.yml's plugins plus ours, as a mapping of plugin name to options.
+
+    Why a mapping, not a list: ``mkdocs serve`` re-reads the config on every rebuild with
+    these same objects, and it consumes the single-key dicts of a plugin list (popitem) the
+    first time, so the second build would fail.
+    """
+    plugins: dict[str, dict] = {}
+    for item in config.get("plugins") or ["search"]:
+        name, options = (item, {}) if isinstance(item, str) else next(iter(item.items()))
+        plugins[name] = dict(options or {})
+    plugins["medlm-survey"] = {"root": str(root)}
+    return plugins
 
 
 COMMANDS = [build, serve]
