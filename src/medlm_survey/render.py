@@ -26,8 +26,9 @@ import jinja2
 from markupsafe import Markup, escape
 
 from medlm_survey.catalog import Catalog, Score
+from medlm_survey.diagnostics import CODES
 from medlm_survey.export import bibtex_text
-from medlm_survey.schema import KINDS, EntryBase, ModelEntry, Result
+from medlm_survey.schema import KINDS, MODEL_FOR_KIND, EntryBase, Links, ModelEntry, Paper, Result
 
 #: Families in display order, with the colour the timeline, chart and chips use.
 FAMILY_COLOURS = {
@@ -470,6 +471,23 @@ def chart_svg(spec: dict) -> str:
     return vl_convert.vegalite_to_svg(spec)
 
 
+def schema_sections() -> list[tuple[str, list[tuple[str, bool, str]]]]:
+    """(section title, [(field, required, description)]) for the entry-format page."""
+
+    def rows(model, skip=()):
+        return [
+            (name, field.is_required(), field.description or "")
+            for name, field in model.model_fields.items()
+            if name not in skip
+        ]
+
+    common = set(EntryBase.model_fields) - {"kind"}
+    sections = [("Every entry", rows(EntryBase))]
+    sections += [(f"kind: {kind}", rows(model, common)) for kind, model in MODEL_FOR_KIND.items()]
+    sections += [("paper", rows(Paper)), ("links", rows(Links)), ("results[] (models)", rows(Result))]
+    return sections
+
+
 def render_pages(
     catalog: Catalog,
     *,
@@ -528,7 +546,7 @@ def render_pages(
         members = catalog.by_kind.get(kind, ())
         table = r.entry_table(path, _newest(members, len(members)), kind_columns[kind], f"kind-{kind}")
         pages[path] = _front_matter(generated=True, search={"exclude": True}) + r.render(
-            "table.md.j2", page=path, title=tax.label("kinds", kind) + ("s" if kind != "survey" else "s"),
+            "table.md.j2", page=path, title=tax.label("kinds", kind) + "s",
             description=tax.term("kinds", kind).description if tax.has("kinds", kind) else "",
             table=table, family=None, kind_counts=None)
 
@@ -595,6 +613,8 @@ def render_pages(
         total=len(catalog.entries), boards=len(boards))
     pages["downloads.md"] = _front_matter(generated=True) + r.render(
         "downloads.md.j2", page="downloads.md", downloads=DOWNLOADS, total=len(catalog.entries))
+    pages["reference.md"] = _front_matter(generated=True) + r.render(
+        "reference.md.j2", page="reference.md", sections=schema_sections(), codes=list(CODES.items()))
     return pages
 
 

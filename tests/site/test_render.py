@@ -193,3 +193,15 @@ def test_rendering_is_deterministic(fixture_catalog):
     a = render_pages(fixture_catalog, chart=False)
     b = render_pages(fixture_catalog, chart=False)
     assert a == b
+
+
+def test_entry_format_page_documents_every_field_and_code(pages):
+    from medlm_survey.diagnostics import CODES
+    from medlm_survey.schema import MODEL_FOR_KIND, Result
+
+    page = pages["reference.md"]
+    documented = set(re.findall(r"<td><code>([a-z0-9_@.-]+)</code></td>", page))
+    fields = {name for model in MODEL_FOR_KIND.values() for name in model.model_fields} | set(Result.model_fields)
+    assert fields <= documented
+    assert set(CODES) <= documented
+    assert "<td>yes</td>" in page  # required fields are marked
