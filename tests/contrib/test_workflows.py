@@ -41,8 +41,8 @@ def load(path: Path) -> dict:
     return data
 
 
-def test_there_are_three_workflows():
-    assert [p.name for p in WORKFLOWS] == ["entries.yml", "nightly.yml", "site.yml"]
+def test_there_are_four_workflows():
+    assert [p.name for p in WORKFLOWS] == ["entries.yml", "nightly.yml", "site.yml", "tests.yml"]
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
