@@ -55,6 +55,7 @@ DOWNLOADS = (
     ("entries.csv", "One row per entry, for spreadsheets."),
     ("references.bib", "BibTeX for every paper of the catalogue."),
     ("feed.xml", "Atom feed of the newest entries."),
+    ("api/index.json", "Index of the static API: id, kind, name, date and URL of every entry."),
     ("api/entries/", "One JSON file per entry: api/entries/&lt;id&gt;.json."),
 )
 
