@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from medlm_survey import checks
-from medlm_survey.diagnostics import ERROR, Diagnostic, Problem
+from medlm_survey.diagnostics import ERROR, WARNING, Diagnostic, Problem
 from medlm_survey.schema import (
     KINDS,
     BenchmarkEntry,
@@ -80,13 +80,13 @@ class Catalog:
             if isinstance(entry, ModelEntry):
                 for base in entry.base_models:
                     derived[base].append(entry.id)
-                for dataset in entry.trained_on:
+                for dataset in entry.trained_on or ():
                     trained[dataset].append(entry.id)
                 for result in entry.results:
                     score = Score(entry, result)
                     scores_on[result.benchmark].append(score)
-                    reporter = entry.id if result.reported_by == "self" else result.reported_by
-                    if reporter != entry.id:
+                    reporter = result.source.measuring_entry
+                    if reporter is not None and reporter != entry.id:
                         reported[reporter].append(score)
             elif isinstance(entry, (DatasetEntry, BenchmarkEntry)):
                 for source in entry.built_from:
@@ -142,6 +142,35 @@ def locate_problems(problems: Iterable[Problem], texts: Mapping[str, str]) -> li
     return sorted(diagnostics, key=lambda d: (d.path, d.line, d.col, d.code, d.message))
 
 
+def apply_acknowledgements(problems: list[Problem], entries: Mapping[str, EntryBase], paths: Mapping[str, str]) -> list[Problem]:
+    """Drop warnings an entry acknowledges (``acknowledge: [{code, reason}]``); report
+    acknowledgements that no longer match a warning, so they do not outlive their reason."""
+    by_path = {paths[entry_id]: entry for entry_id, entry in entries.items() if entry.acknowledge}
+    if not by_path:
+        return problems
+    used: set[tuple[str, str]] = set()
+    kept = []
+    for problem in problems:
+        entry = by_path.get(problem.path)
+        if entry is not None and problem.severity == WARNING and any(a.code == problem.code for a in entry.acknowledge):
+            used.add((problem.path, problem.code))
+            continue
+        kept.append(problem)
+    for path, entry in by_path.items():
+        for index, acknowledgement in enumerate(entry.acknowledge):
+            if (path, acknowledgement.code) not in used:
+                kept.append(
+                    Problem(
+                        path,
+                        ("acknowledge", index, "code"),
+                        WARNING,
+                        "unused-acknowledgement",
+                        f"this entry has no '{acknowledgement.code}' warning to acknowledge; remove the acknowledgement",
+                    )
+                )
+    return kept
+
+
 def load_catalog(
     root: Path,
     *,
@@ -166,6 +195,7 @@ def load_catalog(
     problems: list[Problem] = []
     texts: dict[str, str] = {}
     valid: list[tuple[str, EntryBase]] = []
+    broken: dict[str, str] = {}  # id -> path of files that exist but failed validation
     files = entry_files(root)
     for file in files:
         rel = file.relative_to(root).as_posix()
@@ -183,6 +213,9 @@ def load_catalog(
         problems.extend(entry_problems)
         if entry is not None:
             valid.append((rel, entry))
+        else:
+            declared = read.data.get("id")
+            broken.setdefault(declared if isinstance(declared, str) else file.stem, rel)
 
     entries: dict[str, EntryBase] = {}
     paths: dict[str, str] = {}
@@ -194,7 +227,9 @@ def load_catalog(
             continue
         entries[entry.id] = entry
         paths[entry.id] = rel
-    problems.extend(checks.run_checks(entries, paths, compare_only=compare_only))
+    broken = {entry_id: rel for entry_id, rel in broken.items() if entry_id not in entries}
+    problems.extend(checks.run_checks(entries, paths, compare_only=compare_only, broken=broken))
+    problems = apply_acknowledgements(problems, entries, paths)
     return Catalog(
         root=root,
         taxonomy=taxonomy,

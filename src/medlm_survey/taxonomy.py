@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 from pathlib import Path
 
 import yaml
@@ -11,7 +12,25 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from medlm_survey.suggest import hint
 
 #: The vocabularies an entry may draw on, in the order the site lists them.
-VOCABULARIES = ("categories", "kinds", "modalities", "tasks", "specialties", "access", "languages")
+VOCABULARIES = (
+    "categories",
+    "kinds",
+    "modalities",
+    "tasks",
+    "specialties",
+    "access",
+    "languages",
+    "metrics",
+    "settings",
+    "evidence_levels",
+)
+
+#: Value ranges of a metric's ``scale`` (inclusive); ``unbounded`` has none.
+SCALE_RANGES: dict[str, tuple[float, float]] = {
+    "unit": (0.0, 1.0),
+    "percent": (0.0, 100.0),
+    "signed-unit": (-1.0, 1.0),
+}
 
 
 class TaxonomyError(Exception):
@@ -23,14 +42,18 @@ class Term(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
-    """Kebab-case identifier used in entries."""
+    id: str = Field(pattern=r"^[a-z0-9]+([-@][a-z0-9]+)*$")
+    """Kebab-case identifier used in entries (metrics may use '@', as in 'recall@10')."""
     label: str
     """Human-readable name shown on the site."""
     description: str
     """One line saying what the term covers."""
     applies_to: tuple[str, ...] = ()
     """For access terms: ``model`` and/or ``data``."""
+    scale: Literal["unit", "percent", "signed-unit", "unbounded"] | None = None
+    """For metrics: the natural range (unit 0-1, percent 0-100, signed-unit -1..1, unbounded)."""
+    direction: Literal["higher", "lower"] | None = None
+    """For metrics: whether a higher or a lower value is better."""
 
 
 class _TaxonomyFile(BaseModel):
@@ -43,6 +66,9 @@ class _TaxonomyFile(BaseModel):
     specialties: list[Term]
     access: list[Term]
     languages: list[Term]
+    metrics: list[Term]
+    settings: list[Term]
+    evidence_levels: list[Term]
 
 
 @dataclass(frozen=True)
@@ -96,6 +122,8 @@ def load_taxonomy(path: Path) -> Taxonomy:
         for term in getattr(parsed, vocabulary):
             if term.id in table:
                 raise TaxonomyError(f"{path}: {vocabulary}: term '{term.id}' is listed twice")
+            if vocabulary == "metrics" and (term.scale is None or term.direction is None):
+                raise TaxonomyError(f"{path}: metrics: term '{term.id}' needs a scale and a direction")
             table[term.id] = term
         terms[vocabulary] = table
     return Taxonomy(terms=terms)

@@ -13,10 +13,9 @@ from medlm_survey.schema import (
     _MARKUP_RE,
     KINDS,
     MODEL_FOR_KIND,
+    SCHEMA_VERSION,
     EntryBase,
-    Links,
-    Paper,
-    Result,
+    ModelEntry,
 )
 from medlm_survey.suggest import hint
 from medlm_survey.taxonomy import Taxonomy
@@ -50,14 +49,33 @@ def _describe(value: Any) -> str:
 
 
 def _model_at(kind_model: type[BaseModel], loc: tuple) -> type[BaseModel]:
-    """The pydantic model whose fields live at ``loc`` (for field-name suggestions)."""
-    if loc[:1] == ("paper",):
-        return Paper
-    if loc[:1] == ("links",):
-        return Links
-    if loc[:1] == ("results",):
-        return Result
-    return kind_model
+    """The pydantic model whose fields live at ``loc`` (for field-name suggestions).
+
+    Walks the field annotations along ``loc`` ('results', 3, 'source' -> ResultSource),
+    skipping list indexes and the union members that are not models.
+    """
+    model = kind_model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        info = model.model_fields.get(str(part))
+        if info is None:
+            break
+        nested = _first_model(info.annotation)
+        if nested is None:
+            break
+        model = nested
+    return model
+
+
+def _first_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in getattr(annotation, "__args__", ()) or ():
+        found = _first_model(argument)
+        if found is not None:
+            return found
+    return None
 
 
 def problems_from_error(error: ValidationError, path: str, kind_model: type[BaseModel]) -> list[Problem]:
@@ -120,9 +138,12 @@ def count_sentences(text: str) -> int:
     return len(pieces)
 
 
-def lint_entry(entry: EntryBase, path: str) -> list[Problem]:
-    """Recommendations on a valid entry: warnings, never errors."""
+def lint_entry(entry: EntryBase, path: str, taxonomy: Taxonomy | None = None) -> list[Problem]:
+    """Rules on one valid entry that need the whole entry: unknown variants (errors) and
+    recommendations (warnings)."""
     problems = []
+    if isinstance(entry, ModelEntry):
+        problems += _result_problems(entry, path, taxonomy)
     terminators = sum(entry.summary.count(mark) for mark in ".!?")
     sentences = count_sentences(entry.summary) if terminators > 4 else terminators
     if sentences > 4:
@@ -134,6 +155,67 @@ def lint_entry(entry: EntryBase, path: str) -> list[Problem]:
         if ("<" in text or "](" in text or "#" in text) and _MARKUP_RE.search(text):
             problems.append(
                 Problem(path, (field,), WARNING, "markup-in-text", f"'{field}' looks like it contains HTML or Markdown; write plain text")
+            )
+    return problems
+
+
+#: C0 and C1 control characters other than tab, line feed and carriage return. They make
+#: XML outputs (the Atom feed) ill-formed and are invisible in review.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def control_character_problems(data: Any, path: str, loc: tuple = ()) -> list[Problem]:
+    """Every string (keys included) holding a control character, at its key path."""
+    problems: list[Problem] = []
+    if isinstance(data, str):
+        found = _CONTROL_RE.search(data)
+        if found:
+            problems.append(
+                Problem(
+                    path,
+                    loc,
+                    ERROR,
+                    "control-character",
+                    f"{_field_label(loc)} contains the control character U+{ord(found[0]):04X}; delete it "
+                    "(it is invisible in review and breaks XML exports)",
+                )
+            )
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            problems += control_character_problems(key, path, (*loc, key))
+            problems += control_character_problems(value, path, (*loc, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            problems += control_character_problems(value, path, (*loc, index))
+    return problems
+
+
+def _result_problems(entry: ModelEntry, path: str, taxonomy: Taxonomy | None) -> list[Problem]:
+    problems = []
+    names = [v.name for v in entry.variants]
+    for index, result in enumerate(entry.results):
+        if result.variant is not None and result.variant not in names:
+            listed = ", ".join(f"'{n}'" for n in names) or "none; add a variants list"
+            problems.append(
+                Problem(
+                    path,
+                    ("results", index, "variant"),
+                    ERROR,
+                    "unknown-variant",
+                    f"variant '{result.variant}' is not among this entry's variants ({listed}){hint(result.variant, names)}",
+                )
+            )
+        metric = taxonomy.term("metrics", result.metric) if taxonomy is not None else None
+        if metric is not None and result.printed_scale(metric.scale) == "percent" and 0 < result.value <= 1:
+            problems.append(
+                Problem(
+                    path,
+                    ("results", index, "value"),
+                    WARNING,
+                    "suspicious-scale",
+                    f"{result.metric} {result.value:g} is on a percent scale; if the source prints it as a "
+                    "fraction of 1, add scale: unit",
+                )
             )
     return problems
 
@@ -154,7 +236,18 @@ def validate_entry(
     When ``kind`` is missing or unknown, the folder's kind is used so that the other
     fields are still checked in the same run.
     """
-    problems: list[Problem] = []
+    problems: list[Problem] = control_character_problems(data, path)
+    version = data.get("schema_version")
+    if version != SCHEMA_VERSION:
+        if version is None:
+            message = (
+                f"'schema_version: {SCHEMA_VERSION}' is missing; an entry written for version 1 "
+                f"is updated by 'medlm-survey migrate {path}'"
+            )
+        else:
+            message = f"schema_version is {version!r}; this catalogue reads version {SCHEMA_VERSION} (see 'medlm-survey migrate')"
+        problems.append(Problem(path, ("schema_version",) if version is not None else (), ERROR, "schema-version", message))
+        return None, problems
     folder_kind = directory_kind(path)
     kind = data.get("kind")
     chosen = kind
@@ -198,4 +291,4 @@ def validate_entry(
         return None, problems + problems_from_error(exc, path, model)
     if problems:
         return None, problems
-    return entry, lint_entry(entry, path)
+    return entry, lint_entry(entry, path, taxonomy)

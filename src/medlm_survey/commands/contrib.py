@@ -11,7 +11,7 @@ from tqdm import tqdm
 from medlm_survey import arxiv_client, drafts
 from medlm_survey import export as exports
 from medlm_survey import verify as verification
-from medlm_survey.cli import changed_entry_paths, git_lines, open_catalog, root_option
+from medlm_survey.commands.common import changed_entry_paths, git_lines, open_catalog, root_option
 from medlm_survey.diagnostics import FORMATTERS, counts
 from medlm_survey.schema import KINDS
 

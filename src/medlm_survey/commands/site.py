@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from medlm_survey.cli import open_catalog, report, root_option
+from medlm_survey.commands.common import open_catalog, report, root_option
 from medlm_survey.diagnostics import FORMATTERS
 from medlm_survey.site_build import (
     ENGINES,
