@@ -208,6 +208,7 @@ def load_catalog(
         texts[rel] = read.text
         problems.extend(read.problems)
         if read.data is None:
+            broken.setdefault(file.stem, rel)
             continue
         entry, entry_problems = validate_entry(read.data, rel, taxonomy, today)
         problems.extend(entry_problems)

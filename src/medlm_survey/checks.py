@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 
 from medlm_survey import identifiers
 from medlm_survey.diagnostics import ERROR, NOTE, WARNING, Problem
-from medlm_survey.schema import BenchmarkEntry, EntryBase, ModelEntry
+from medlm_survey.schema import KINDS, BenchmarkEntry, EntryBase, ModelEntry
 from medlm_survey.suggest import hint
 
 Entries = Mapping[str, EntryBase]
@@ -77,19 +77,19 @@ def check_references(entries: Entries, paths: Paths, broken: Mapping[str, str] |
             if found is None and target in broken:
                 pointing[target].add(path)
             elif found is None:
-                candidates = [e.id for e in entries.values() if e.kind in kinds]
-                what = " or ".join(kinds) if len(kinds) < 4 else "entry"
-                advice = (
-                    f"add an entry entries/{kinds[0]}/{target}.yaml (for a general-purpose base model, "
-                    f"with scope: general), or remove the reference"
-                )
+                candidates = [e.id for e in entries.values() if e.kind in kinds] + list(broken)
+                what = " or ".join(kinds) if len(kinds) < len(KINDS) else "entry"
+                suggestion = hint(target, candidates)
+                general = " (a general-purpose base model gets scope: general)" if kinds == ("model",) else ""
+                advice = f"add entries/{kinds[0]}/{target}.yaml{general} or remove the reference"
                 problems.append(
                     Problem(
                         path,
                         loc,
                         ERROR,
                         "unknown-reference",
-                        f"{field} names '{target}', which is no {what} of the catalogue{hint(target, candidates)}; {advice}",
+                        f"{field} names '{target}', which is no {what} of the catalogue"
+                        + (f"{suggestion} Otherwise {advice}" if suggestion else f"; {advice}"),
                     )
                 )
             elif found.kind not in kinds:

@@ -11,9 +11,12 @@ from pathlib import Path
 
 import click
 
+from medlm_survey.catalog import TAXONOMY_FILE
 from medlm_survey.commands.common import changed_entry_paths, open_catalog, report, root_option
 from medlm_survey.diagnostics import CODES, FORMATTERS
 from medlm_survey.schema_export import SCHEMA_PATH, schema_json
+from medlm_survey.taxonomy import TaxonomyError, load_taxonomy
+
 
 @click.group()
 @click.version_option(package_name="medlm-survey")
@@ -39,7 +42,10 @@ def validate(root: Path, output_format: str, strict: bool, changed_since: str | 
 def schema(root: Path, check: bool) -> None:
     """Write the JSON Schema for entries (for editor completion) to schema/entry.schema.json."""
     target = root / SCHEMA_PATH
-    fresh = schema_json()
+    try:
+        fresh = schema_json(load_taxonomy(root / TAXONOMY_FILE))
+    except TaxonomyError as exc:
+        raise click.ClickException(str(exc)) from exc
     if check:
         current = target.read_text(encoding="utf-8") if target.exists() else ""
         if current != fresh:

@@ -140,7 +140,7 @@ def csv_row(entry: EntryBase) -> dict[str, str]:
     }
     values.update(
         paper_title=paper.title if paper else None,
-        paper_authors=paper.authors if paper else None,
+        paper_authors=paper.author_names() if paper else None,
         paper_venue=paper.venue if paper else None,
         paper_year=paper.year if paper else None,
         arxiv=paper.arxiv if paper else None,
@@ -267,7 +267,7 @@ def bibtex_entry(entry: EntryBase) -> Entry | None:
     url = paper.url or (f"https://arxiv.org/abs/{paper.arxiv}" if paper.arxiv else None)
     if url:
         fields["url"] = url
-    authors = [Person(latex_escape(name)) if " " in name else Person(f"{{{latex_escape(name)}}}") for name in paper.authors]
+    authors = [Person(latex_escape(name)) if " " in name else Person(f"{{{latex_escape(name)}}}") for name in paper.author_names()]
     return Entry(kind, fields=fields, persons={"author": authors})
 
 

@@ -60,6 +60,15 @@ def _replace_key(mapping: CommentedMap, old: str, new: str, value: object) -> No
 
 
 def migrate_result(result: CommentedMap) -> None:
+    # A comment after an item's last key is stored on that key; keep it on whichever key
+    # ends the item once 'source' and 'reported_by' have been rewritten.
+    trailing = result.ca.items.get(list(result)[-1]) if len(result) else None
+    _rewrite_result(result)
+    if trailing is not None and len(result):
+        result.ca.items[list(result)[-1]] = trailing
+
+
+def _rewrite_result(result: CommentedMap) -> None:
     locator = result.get("source")
     reported_by = result.get("reported_by", "self")
     source = _flow_map([("paper", reported_by), ("locator", locator if locator else "not recorded")])

@@ -25,14 +25,30 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup, escape
 
+from medlm_survey import identifiers
 from medlm_survey.catalog import Catalog, Score
 from medlm_survey.diagnostics import CODES
 from medlm_survey.export import bibtex_text
-from medlm_survey.schema import KINDS, MODEL_FOR_KIND, EntryBase, Links, ModelEntry, Paper, Result
+from medlm_survey.record_stats import completeness
+from medlm_survey.schema import (
+    KINDS,
+    MODEL_FOR_KIND,
+    Clearance,
+    ClinicalEvidence,
+    EntryBase,
+    Links,
+    ModelEntry,
+    Paper,
+    Result,
+    ResultSource,
+    Variant,
+)
+from medlm_survey.taxonomy import Taxonomy
 
 #: Families in display order, with the colour the timeline, chart and chips use.
 FAMILY_COLOURS = {
     "llm": "#1f77b4",
+    "vision": "#8c564b",
     "vlm": "#d62728",
     "3d": "#2ca02c",
     "multimodal": "#9467bd",
@@ -43,7 +59,6 @@ TERM_VOCABULARIES = ("modalities", "tasks", "specialties", "access", "languages"
 #: Entry fields that hold terms of those vocabularies.
 VOCABULARY_FIELD = {"modalities": "modalities", "tasks": "tasks", "specialties": "specialties", "languages": "languages"}
 #: Metrics where a lower score is better; everything else ranks descending.
-LOWER_IS_BETTER = frozenset({"wer", "cer", "perplexity", "hd95", "hausdorff", "assd", "mae", "mse", "rmse", "error", "fid", "ece", "nll"})
 MODEL_ACCESS_LABELS = {"open": "Open weights", "gated": "Gated weights", "api": "API only", "closed": "Closed"}
 DATA_ACCESS_LABELS = {"open": "Open data", "credentialed": "Credentialed data", "on-request": "On request", "private": "Private data"}
 MONTHS = ("Unknown", "January", "February", "March", "April", "May", "June", "July", "August",
@@ -125,6 +140,30 @@ def format_parameters(count: float | None) -> str:
     return "" if count is None else f"{count:.0f}"
 
 
+#: Sort key of a model with no recorded size: after every real size, so that unknown sizes
+#: sort last in an ascending sort instead of looking like the smallest models.
+UNKNOWN_SIZE_SORT = "1e30"
+
+
+def size_label(entry: ModelEntry) -> str:
+    """'7B · 70B': the distinct recorded sizes of the variants, smallest first."""
+    labels: dict[float, str] = {}
+    for variant in entry.variants:
+        if variant.parameter_count is not None:
+            labels.setdefault(variant.parameter_count, variant.parameters or "")
+    return " · ".join(labels[count] for count in sorted(labels))
+
+
+def display_value(result: Result, metric_scale: str | None) -> float:
+    """The value on the metric's own scale (taxonomy.yaml), converting a unit/percent value
+    written with ``scale:``. The only place a score is rescaled; the source's number stays
+    in the record and is shown on hover."""
+    printed = result.printed_scale(metric_scale)
+    if printed == metric_scale or metric_scale not in ("unit", "percent"):
+        return result.value
+    return result.value * 100 if metric_scale == "percent" else result.value / 100
+
+
 def format_value(value: float) -> str:
     return f"{value:g}"
 
@@ -136,17 +175,30 @@ def access_label(entry: EntryBase) -> str:
     return labels.get(entry.access, entry.access)
 
 
-def setting_label(result: Result) -> str:
-    """``accuracy · USMLE 4-option · test · 5-shot · chain-of-thought``."""
-    parts = [result.metric]
+def setting_label(result: Result, taxonomy: Taxonomy | None = None) -> str:
+    """``accuracy · USMLE 4-option · test · 5-shot · chain-of-thought``.
+
+    Shots and the zero-shot / few-shot terms say the same thing, so only one of them is
+    printed ('5-shot', never '5-shot · few-shot'); no word is repeated.
+    """
+    label = (lambda vocabulary, term: taxonomy.label(vocabulary, term)) if taxonomy else (lambda _, term: term)
+    parts = [label("metrics", result.metric)]
     if result.subset:
         parts.append(result.subset)
+    if result.task:
+        parts.append(label("tasks", result.task).lower())
     parts.append(result.split or "split not stated")
     if result.shots is not None:
         parts.append("zero-shot" if result.shots == 0 else f"{result.shots}-shot")
-    if result.prompting:
-        parts.append(result.prompting)
-    return " · ".join(parts)
+    for term in result.prompting:
+        if term in ("zero-shot", "few-shot") and result.shots is not None:
+            continue
+        parts.append(label("settings", term))
+    unique: list[str] = []
+    for part in parts:
+        if part.lower() not in (u.lower() for u in unique):
+            unique.append(part)
+    return " · ".join(unique)
 
 
 def setting_slug(setting: tuple) -> str:
@@ -220,6 +272,7 @@ class Table:
     facets: list[tuple[str, str, list[tuple[str, str]]]]  # (data key, label, [(value, label)])
     name: str = "table"
     years: tuple[int, int] | None = None
+    sizes: bool = False  # offer the "up to N billion parameters" filter
 
 
 class Renderer:
@@ -244,7 +297,7 @@ class Renderer:
             md=md_text,
             url=safe_url,
             value=format_value,
-            setting=setting_label,
+            setting=lambda result: setting_label(result, self.taxonomy),
         )
         self.env.globals.update(
             label=self.taxonomy.label,
@@ -255,6 +308,8 @@ class Renderer:
             bibtex=bibtex,
             chip_list=chip_list,
             table_cell=table_cell,
+            size_label=size_label,
+            completeness=completeness,
             r=self,
         )
         self.families = [f for f in self.taxonomy.ids("categories")]
@@ -279,6 +334,44 @@ class Renderer:
     def entry_href(self, page: str, entry_id: str) -> str:
         return relative(page, entry_path(self.catalog.by_id[entry_id]))
 
+    def source_html(self, page: str, result: Result) -> Markup:
+        """Badge (self-reported / third-party), the measuring paper as a link, the locator."""
+        source = result.source
+        parts = []
+        if source.is_self_reported:
+            parts.append('<span class="medlm-badge medlm-self">self-reported</span>')
+        else:
+            parts.append('<span class="medlm-badge medlm-third">third-party</span>')
+        if source.measuring_entry:
+            name, href = self.entry_ref(page, source.measuring_entry)
+            parts.append(f'<a href="{escape(href)}">{escape(name)}</a>' if href else str(escape(name)))
+        elif source.arxiv:
+            parts.append(f'<a href="{escape(identifiers.arxiv_url(source.arxiv))}" rel="noopener nofollow">arXiv:{escape(source.arxiv)}</a>')
+        elif source.doi:
+            parts.append(f'<a href="{escape(identifiers.doi_url(source.doi))}" rel="noopener nofollow">doi:{escape(source.doi)}</a>')
+        locator = escape(source.locator)
+        if source.url and safe_url(source.url):
+            locator = Markup(f'<a href="{escape(source.url)}" rel="noopener nofollow">{locator}</a>')
+        parts.append(f'<span class="medlm-source">{locator}</span>')
+        return Markup(" ".join(parts))
+
+    def value_html(self, result: Result, shown: float | None = None) -> Markup:
+        """The score on its metric's scale; the source's own number (and spread) on hover."""
+        metric = self.taxonomy.term("metrics", result.metric)
+        scale = metric.scale if metric else None
+        shown = display_value(result, scale) if shown is None else shown
+        printed = format_value(result.value)
+        if result.std is not None:
+            printed += f" ± {format_value(result.std)}"
+        if result.ci is not None:
+            printed += f" (CI {format_value(result.ci[0])}–{format_value(result.ci[1])})"
+        text = format_value(round(shown, 6))
+        if printed != text or result.scale:
+            on = {"unit": "a 0–1 scale", "percent": "a 0–100 scale"}.get(result.printed_scale(scale) or "", "its scale")
+            title = f"as printed in the source: {printed} on {on}"
+            return Markup(f'<span title="{escape(title)}">{escape(text)}<span class="medlm-printed"> ({escape(printed)})</span></span>')
+        return Markup(escape(text))
+
     def render(self, template: str, **context) -> str:
         return self.env.get_template(template).render(**context)
 
@@ -291,7 +384,7 @@ class Renderer:
             "families": ("Families", ""),
             "date": ("Date", "number"),
             "organizations": ("Organisations", ""),
-            "parameters": ("Parameters", "number"),
+            "sizes": ("Sizes", "number"),
             "modalities": ("Modalities", ""),
             "tasks": ("Tasks", ""),
             "access": ("Access", ""),
@@ -317,6 +410,8 @@ class Renderer:
                 "kind": entry.kind,
                 "families": " ".join(entry.categories),
                 "text": " ".join(entry.aliases).lower(),
+                # Sizes in billions of parameters, one per variant, for the size filter.
+                "sizes": " ".join(f"{c / 1e9:g}" for c in entry.parameter_counts) if isinstance(entry, ModelEntry) else "",
             }
             for key in ("modalities", "tasks"):
                 facet_values[key].update(getattr(entry, key))
@@ -335,6 +430,7 @@ class Renderer:
             facets=facets,
             name=name,
             years=(min(years), max(years)) if years else None,
+            sizes="sizes" in columns,
         )
 
     def _cell(self, page: str, entry: EntryBase, column: str) -> Cell:
@@ -349,9 +445,10 @@ class Renderer:
             return Cell(entry.date, sort=entry.date_key.replace("-", ""))
         if column == "organizations":
             return Cell("; ".join(entry.organizations))
-        if column == "parameters":
-            count = entry.parameter_count if isinstance(entry, ModelEntry) else None
-            return Cell(getattr(entry, "parameters", None) or "", sort=format_parameters(count) or "-1")
+        if column == "sizes":
+            if not isinstance(entry, ModelEntry) or not entry.parameter_counts:
+                return Cell("not recorded", sort=UNKNOWN_SIZE_SORT, css="medlm-unrecorded")
+            return Cell(size_label(entry), sort=format_parameters(entry.parameter_counts[0]))
         if column in ("modalities", "tasks"):
             # Plain text, not chips: table pages hold thousands of rows; the facets filter them.
             return Cell(", ".join(self.taxonomy.label(column, t) for t in getattr(entry, column)))
@@ -383,20 +480,23 @@ class Renderer:
             groups[score.result.setting()].append(score)
         out = []
         for setting, scores in groups.items():
-            metric = setting[2]
-            lower = metric in LOWER_IS_BETTER
-            ranked = sorted(scores, key=lambda s: (s.result.value if lower else -s.result.value, s.model.id))
+            metric = self.taxonomy.term("metrics", setting[3])
+            lower = metric is not None and metric.direction == "lower"
+            scale = metric.scale if metric is not None else None
+            shown = {id(score): display_value(score.result, scale) for score in scores}
+            ranked = sorted(scores, key=lambda s: (shown[id(s)] if lower else -shown[id(s)], s.model.id))
             rows = []
             rank = 0
             previous = None
             for position, score in enumerate(ranked, start=1):
-                if score.result.value != previous:
+                if shown[id(score)] != previous:
                     rank = position
-                    previous = score.result.value
-                rows.append((rank, score))
+                    previous = shown[id(score)]
+                rows.append((rank, score, shown[id(score)]))
             out.append({
                 "setting": setting,
-                "label": setting_label(scores[0].result),
+                "label": setting_label(scores[0].result, self.taxonomy),
+                "scale": scale,
                 "anchor": setting_slug(setting),
                 "lower": lower,
                 "rows": rows,
@@ -485,7 +585,15 @@ def schema_sections() -> list[tuple[str, list[tuple[str, bool, str]]]]:
     common = set(EntryBase.model_fields) - {"kind"}
     sections = [("Every entry", rows(EntryBase))]
     sections += [(f"kind: {kind}", rows(model, common)) for kind, model in MODEL_FOR_KIND.items()]
-    sections += [("paper", rows(Paper)), ("links", rows(Links)), ("results[] (models)", rows(Result))]
+    sections += [
+        ("paper", rows(Paper)),
+        ("links", rows(Links)),
+        ("variants[] (models)", rows(Variant)),
+        ("results[] (models)", rows(Result)),
+        ("results[].source (models)", rows(ResultSource)),
+        ("clinical_evidence (models)", rows(ClinicalEvidence)),
+        ("regulatory[] (models)", rows(Clearance)),
+    ]
     return sections
 
 
@@ -530,14 +638,14 @@ def render_pages(
         path = term_path("categories", family)
         members = [e for e in catalog.entries if family in e.categories]
         table = r.entry_table(path, _newest(members, len(members)),
-                              ["name", "kind", "date", "organizations", "parameters", "modalities", "tasks", "access", "license"],
+                              ["name", "kind", "date", "organizations", "sizes", "modalities", "tasks", "access", "license"],
                               f"family-{family}")
         pages[path] = _front_matter(generated=True, search={"exclude": True}) + r.render(
             "table.md.j2", page=path, title=tax.label("categories", family),
             description=tax.term("categories", family).description, table=table, family=family,
             kind_counts=Counter(e.kind for e in members))
     kind_columns = {
-        "model": ["name", "families", "date", "organizations", "parameters", "modalities", "tasks", "access", "license", "scores"],
+        "model": ["name", "families", "date", "organizations", "sizes", "modalities", "tasks", "access", "license", "scores"],
         "dataset": ["name", "families", "date", "size", "modalities", "tasks", "access", "license", "used_by"],
         "benchmark": ["name", "families", "date", "metrics", "size", "modalities", "tasks", "access", "scores"],
         "survey": ["name", "families", "date", "organizations", "modalities", "tasks", "covers"],

@@ -19,7 +19,9 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
+    Tag,
     ValidationInfo,
     model_validator,
 )
@@ -136,14 +138,14 @@ def _arxiv(value: str) -> str:
     try:
         return identifiers.check_arxiv(value)
     except identifiers.IdentifierError as exc:
-        raise _error("invalid_arxiv", "{message}", message=str(exc)) from None
+        raise _error("invalid_arxiv", "{detail}", detail=str(exc)) from None
 
 
 def _doi(value: str) -> str:
     try:
         return identifiers.check_doi(value)
     except identifiers.IdentifierError as exc:
-        raise _error("invalid_doi", "{message}", message=str(exc)) from None
+        raise _error("invalid_doi", "{detail}", detail=str(exc)) from None
 
 
 def _https(value: str) -> str:
@@ -207,6 +209,7 @@ Setting = Annotated[
     AfterValidator(_term("settings")),
     Field(examples=["zero-shot", "chain-of-thought"], json_schema_extra={"x-taxonomy": "settings"}),
 ]
+AccessTerm = Annotated[str, Field(json_schema_extra={"x-taxonomy": "access"})]
 EvidenceLevel = Annotated[str, AfterValidator(_term("evidence_levels")), Field(json_schema_extra={"x-taxonomy": "evidence_levels"})]
 ArxivId = Annotated[
     str,
@@ -249,8 +252,17 @@ class CorporateAuthor(Node):
     """The team's name as printed on the paper."""
 
 
+def _author_form(value: Any) -> str:
+    return "team" if isinstance(value, (dict, CorporateAuthor)) else "person"
+
+
+#: Tags of the two author forms; they appear in pydantic error locations and are removed
+#: from them (validation.AUTHOR_TAGS) so a diagnostic points at the author itself.
+AUTHOR_TAGS = ("person", "team")
+
 Author = Annotated[
-    PlainText | CorporateAuthor,
+    Annotated[PlainText, Tag("person")] | Annotated[CorporateAuthor, Tag("team")],
+    Discriminator(_author_form),
     Field(examples=["Karan Singhal", "Di Martino, Adriana", {"corporate": "Gemini Team"}]),
 ]
 
@@ -442,12 +454,12 @@ def check_scale(result: Result, metric_scale: str | None) -> None:
             hint_text = "; if the source prints it in percent, add scale: percent"
         raise _error(
             "value_out_of_scale",
-            "{metric} {value} lies outside its {scale} scale [{low:g}, {high:g}]{hint}",
+            "{metric} {value} lies outside its {scale} scale [{low}, {high}]{hint}",
             metric=result.metric,
             value=f"{result.value:g}",
             scale=scale,
-            low=bounds[0],
-            high=bounds[1],
+            low=f"{bounds[0]:g}",
+            high=f"{bounds[1]:g}",
             hint=hint_text,
         )
 
@@ -467,7 +479,7 @@ class Variant(Node):
     """Input modalities when they differ from the entry's."""
     base_model: Slug | None = None
     """Id of the model entry this variant was built on, when it differs from the entry's."""
-    access: str | None = None
+    access: AccessTerm | None = None
     """Access when it differs from the entry's (e.g. one gated variant)."""
 
     @property
@@ -543,7 +555,7 @@ class EntryBase(Node):
     """Code, weights, data, homepage and demo links."""
     license: Annotated[str, AfterValidator(_license)] | None = Field(default=None, examples=["Apache-2.0", "proprietary"])
     """SPDX license id, 'proprietary' or 'unknown'."""
-    access: str | None = None
+    access: AccessTerm | None = None
     """How it can be obtained: models open/gated/api/closed; data open/credentialed/on-request/private."""
     modalities: list[Modality] = Field(default_factory=list)
     """Data modalities (taxonomy `modalities`)."""
@@ -644,10 +656,6 @@ class ModelEntry(EntryBase):
 
     @model_validator(mode="after")
     def _check_model(self, info: ValidationInfo) -> ModelEntry:
-        names = [v.name for v in self.variants]
-        if len(set(names)) != len(names):
-            duplicate = next(n for n in names if names.count(n) > 1)
-            raise _error("invalid_value", "variant name '{name}' is listed twice", name=duplicate)
         for variant in self.variants:
             _check_access(variant.access, "model", info, ())
         return self

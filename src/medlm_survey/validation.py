@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 from medlm_survey.diagnostics import CODES, ERROR, WARNING, Problem
 from medlm_survey.schema import (
     _MARKUP_RE,
+    AUTHOR_TAGS,
     KINDS,
     MODEL_FOR_KIND,
     SCHEMA_VERSION,
@@ -34,6 +35,11 @@ _TYPE_WORDS = {
     "model_attributes_type": "a mapping",
     "bool_type": "true or false",
     "bool_parsing": "true or false",
+}
+#: Fields of entry format version 1 and where version 2 keeps them.
+_MOVED = {
+    "parameters": "; version 2 lists sizes under variants: [{name: 7B, parameters: 7B}] ('medlm-survey migrate' rewrites it)",
+    "reported_by": "; version 2 names the measuring paper in source: {paper: <entry id>, locator: Table 2}",
 }
 _ABBREVIATIONS = ("e.g.", "i.e.", "et al.", "vs.", "etc.", "approx.", "Fig.", "No.", "cf.")
 
@@ -82,7 +88,7 @@ def problems_from_error(error: ValidationError, path: str, kind_model: type[Base
     """Reword pydantic's errors as contributor-facing problems (position resolved later)."""
     problems: list[Problem] = []
     for err in error.errors(include_url=False):
-        loc = tuple(err["loc"])
+        loc = _clean_loc(tuple(err["loc"]))
         kind = err["type"]
         field = str(loc[-1]) if loc else "entry"
         at_key = False
@@ -91,7 +97,7 @@ def problems_from_error(error: ValidationError, path: str, kind_model: type[Base
         elif kind == "extra_forbidden":
             names = list(_model_at(kind_model, loc[:-1]).model_fields)
             code, at_key = "unknown-field", True
-            message = f"unknown field '{field}'{hint(field, names)}"
+            message = f"unknown field '{field}'{_MOVED.get(field) or hint(field, names)}"
         elif kind in _TYPE_WORDS:
             label = _field_label(loc)
             code = "wrong-type"
@@ -117,6 +123,12 @@ def problems_from_error(error: ValidationError, path: str, kind_model: type[Base
             message = f"{_field_label(loc)}: {err['msg'][0].lower()}{err['msg'][1:]}"
         problems.append(Problem(path, loc, ERROR, code, message, at_key=at_key))
     return problems
+
+
+def _clean_loc(loc: tuple) -> tuple:
+    """Drop union tags from an error location: ('paper', 'authors', 1, 'team', 'corporate')
+    -> ('paper', 'authors', 1, 'corporate')."""
+    return tuple(part for index, part in enumerate(loc) if not (part in AUTHOR_TAGS and index and isinstance(loc[index - 1], int)))
 
 
 def _field_label(loc: tuple) -> str:
@@ -193,6 +205,11 @@ def control_character_problems(data: Any, path: str, loc: tuple = ()) -> list[Pr
 def _result_problems(entry: ModelEntry, path: str, taxonomy: Taxonomy | None) -> list[Problem]:
     problems = []
     names = [v.name for v in entry.variants]
+    for index, name in enumerate(names):
+        if name in names[:index]:
+            problems.append(
+                Problem(path, ("variants", index, "name"), ERROR, "duplicate-variant", f"variant '{name}' is listed twice")
+            )
     for index, result in enumerate(entry.results):
         if result.variant is not None and result.variant not in names:
             listed = ", ".join(f"'{n}'" for n in names) or "none; add a variants list"

@@ -58,6 +58,16 @@ class RecursiveAliasError(ConstructorError):
     """An alias refers to a node that contains it."""
 
 
+class MergeKeyError(ConstructorError):
+    """A mapping uses a YAML merge key ('<<')."""
+
+
+#: How PyYAML's scanner (libyaml 0.2.5+ bundled with PyYAML 6.0.4 and newer) reports
+#: nesting beyond its own limit of about 1,000 levels. Recognised so that the diagnostic is
+#: ``too-deep`` whichever parser gives up first.
+_PARSER_DEPTH_MESSAGES = ("maximum nesting depth", "nesting depth")
+
+
 _STR, _INT, _NULL, _BOOL = (f"tag:yaml.org,2002:{t}" for t in ("str", "int", "null", "bool"))
 _SEQ, _MAP = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
 
@@ -80,6 +90,16 @@ class EntryLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         self._built: dict[int, Any] = {}
         self._building: set[int] = set()
         return self._build(node, 1)
+
+    @staticmethod
+    def _duplicate(first: yaml.Node, key_node: yaml.Node, name: object) -> DuplicateKeyError:
+        return DuplicateKeyError(
+            None,
+            None,
+            f"key '{name}' appears twice (first at line {first.start_mark.line + 1}); "
+            "YAML would keep only the last value",
+            key_node.start_mark,
+        )
 
     def _build(self, node, depth: int):
         node_type = type(node)
@@ -112,14 +132,25 @@ class EntryLoader(_BaseLoader):  # type: ignore[misc, valid-type]
                 name = key_node.value
                 if name in value:
                     first = next(k for k, _ in node.value if k.value == name)
-                    raise DuplicateKeyError(
-                        None,
-                        None,
-                        f"key '{name}' appears twice (first at line {first.start_mark.line + 1}); "
-                        "YAML would keep only the last value",
-                        key_node.start_mark,
-                    )
+                    raise self._duplicate(first, key_node, name)
                 value[name] = self._build(value_node, depth + 1)
+        elif node_type is yaml.MappingNode:
+            # Block or flow, a mapping whose keys are not all plain strings: merge keys
+            # ('<<'), numbers, nulls, booleans or nested keys. PyYAML would silently let a
+            # later key win, and a merge silently overrides; entries hold plain data, so
+            # both are refused rather than guessed at.
+            seen: dict[object, yaml.Node] = {}
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise MergeKeyError(
+                        None, None, "YAML merge keys ('<<') are not allowed in entries; write the fields out", key_node.start_mark
+                    )
+                key = self._build(key_node, depth + 1) if type(key_node) is yaml.ScalarNode else id(key_node)
+                marker = (type(key), key) if isinstance(key, (bool, int, float)) else key
+                if marker in seen:
+                    raise self._duplicate(seen[marker], key_node, key_node.value)
+                seen[marker] = key_node
+            value = self.construct_object(node, deep=True)
         else:
             value = self.construct_object(node, deep=True)
         self._building.discard(key)
@@ -217,6 +248,8 @@ def parse(text: str, path: str) -> ReadResult:
         return ReadResult(None, text, [_mark_problem(path, "too-deep", exc)])
     except RecursiveAliasError as exc:
         return ReadResult(None, text, [_mark_problem(path, "alias-limit", exc)])
+    except MergeKeyError as exc:
+        return ReadResult(None, text, [_mark_problem(path, "merge-key", exc)])
     except ConstructorError as exc:
         if exc.problem and "could not determine a constructor" in exc.problem:
             tag = exc.problem.split("tag", 1)[-1].strip(" '").replace("tag:yaml.org,2002:", "!!")
@@ -224,6 +257,9 @@ def parse(text: str, path: str) -> ReadResult:
             return ReadResult(None, text, [_mark_problem(path, "unsafe-tag", exc, message)])
         return ReadResult(None, text, [_mark_problem(path, "yaml-syntax", exc)])
     except yaml.MarkedYAMLError as exc:
+        if any(phrase in (exc.problem or "") for phrase in _PARSER_DEPTH_MESSAGES):
+            message = f"the document nests more than {MAX_DEPTH} levels deep"
+            return ReadResult(None, text, [_mark_problem(path, "too-deep", exc, message)])
         return ReadResult(None, text, [_mark_problem(path, "yaml-syntax", exc)])
     except yaml.reader.ReaderError as exc:
         line, col = _position(text, exc.position)

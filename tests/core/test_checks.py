@@ -8,6 +8,7 @@ from medlm_survey.schema import ModelEntry
 
 def model(entry_id: str, **fields) -> ModelEntry:
     data = {
+        "schema_version": 2,
         "id": entry_id,
         "kind": "model",
         "name": fields.pop("name", entry_id),
@@ -32,7 +33,7 @@ def test_references_resolve_with_suggestion():
     entries, paths = catalogue(model("llama"), model("med", base_models=["lama"]))
     [problem] = checks.check_references(entries, paths)
     assert problem.code == "unknown-reference" and problem.loc == ("base_models", 0)
-    assert problem.message.endswith("did you mean 'llama'?")
+    assert "did you mean 'llama'?" in problem.message
 
 
 def test_cycles_are_reported_once():
@@ -73,6 +74,22 @@ def test_blocking_finds_edits_at_either_end():
 
 
 def test_version_marks_separate_roman_numerals():
-    assert checks.version_marks("MIMIC-III") == ["iii"]
+    assert checks.version_marks("MIMIC-III") == ["3"]
+    assert checks.version_marks("Llama II") == checks.version_marks("Llama 2") == ["2"]
+    assert checks.version_marks("X-ray Reader") == []  # a single letter is not a version
     assert checks.version_marks("SAM-Med2D") == ["2"]
     assert checks.version_marks("Vicuna") == []
+
+
+def test_normalise_keeps_letters_of_every_script():
+    assert checks.normalise("华佗GPT") == checks.normalise("华佗 GPT") == "华佗gpt"
+    assert checks.normalise("仲景GPT") != checks.normalise("华佗GPT")
+    assert checks.normalise("Ｍｅｄ-Ｆｌａｍｉｎｇｏ") == checks.normalise("Med-Flamingo") == "medflamingo"
+
+
+def test_near_duplicate_on_a_pull_request_lands_on_the_changed_file():
+    entries, paths = catalogue(model("zeta-med", name="Zeta-Med"), model("alpha-zetamed", name="ZetaMed"))
+    # "alpha-zetamed" sorts first, but the pull request adds "zeta-med": the warning goes there.
+    [problem] = checks.check_near_duplicates(entries, paths, compare_only=["entries/model/zeta-med.yaml"])
+    assert problem.path == "entries/model/zeta-med.yaml"
+    assert "move what this file adds into entries/model/alpha-zetamed.yaml" in problem.message

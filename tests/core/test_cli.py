@@ -11,7 +11,8 @@ from medlm_survey.cli import cli
 from tests.conftest import make_repo
 
 GOOD = Path(__file__).parent / "data" / "good"
-BROKEN = """id: broken
+BROKEN = """schema_version: 2
+id: broken
 kind: model
 name: Broken
 categories: [lm]
@@ -34,7 +35,7 @@ def test_clean_catalogue_exits_0_with_summary(tmp_path):
     root = make_repo(tmp_path, {}, GOOD)
     result = invoke("validate", "--root", str(root))
     assert result.exit_code == 0
-    assert result.output == "5 files checked, 5 valid entries: 0 errors, 0 warnings\n"
+    assert result.output == "5 files checked: 5 valid, 0 with errors; 0 errors, 0 warnings\n"
 
 
 def test_errors_exit_1_one_line_each(tmp_path):
@@ -42,8 +43,8 @@ def test_errors_exit_1_one_line_each(tmp_path):
     result = invoke("validate", "--root", str(root))
     assert result.exit_code == 1
     assert result.output.splitlines() == [
-        "entries/model/broken.yaml:4:14: error[unknown-term] categories term 'lm' is not in taxonomy.yaml; did you mean 'llm'?",
-        "6 files checked, 5 valid entries: 1 error, 0 warnings",
+        "entries/model/broken.yaml:5:14: error[unknown-term] categories term 'lm' is not in taxonomy.yaml; did you mean 'llm'?",
+        "6 files checked: 5 valid, 1 with errors; 1 error, 0 warnings",
     ]
     assert "Traceback" not in result.output
 
@@ -61,7 +62,7 @@ def test_github_format_prints_annotations(tmp_path):
     result = CliRunner().invoke(cli, ["validate", "--root", str(root), "--format", "github"])
     assert result.exit_code == 1
     assert result.stdout.splitlines()[0] == (
-        "::error file=entries/model/broken.yaml,line=4,col=14,title=unknown-term::"
+        "::error file=entries/model/broken.yaml,line=5,col=14,title=unknown-term::"
         "categories term 'lm' is not in taxonomy.yaml; did you mean 'llm'?"
     )
 
@@ -73,7 +74,7 @@ def test_json_format_is_machine_readable(tmp_path):
     assert document["errors"] == 1 and document["warnings"] == 0
     assert document["diagnostics"][0] == {
         "path": "entries/model/broken.yaml",
-        "line": 4,
+        "line": 5,
         "col": 14,
         "severity": "error",
         "code": "unknown-term",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -73,11 +74,30 @@ def test_oversized_file_is_rejected_before_parsing():
     assert [(p.code, p.line, p.col) for p in result.problems] == [("file-too-large", 1, 1)]
 
 
-def test_deep_nesting_is_a_diagnostic():
-    raw = b"a: " + b"[" * 5000 + b"]" * 5000 + b"\n"
+@pytest.mark.parametrize("levels", [40, 900, 5000], ids=["our-limit", "below-parser-limit", "parser-limit"])
+@pytest.mark.parametrize("brackets", [(b"[", b"]"), (b"{a: ", b"}")], ids=["lists", "mappings"])
+def test_deep_nesting_is_a_diagnostic(levels, brackets):
+    """Whichever gives up first, our depth check or the parser's own limit (PyYAML 6.0.4's
+    libyaml stops near 1,000 levels), the diagnostic is the same."""
+    raw = b"a: " + brackets[0] * levels + brackets[1] * levels + b"\n"
     result = read_entry(raw, PATH)
     assert result.data is None
     assert [p.code for p in result.problems] == ["too-deep"]
+    assert result.problems[0].line == 1
+
+
+def test_a_parser_nesting_error_becomes_too_deep(monkeypatch):
+    """Simulate the parser's own nesting limit whatever PyYAML is installed."""
+
+    def refuse(*args, **kwargs):
+        raise yaml.scanner.ScannerError(
+            "while increasing flow level", None, "exceeded maximum nesting depth",
+            yaml.Mark("<unicode string>", 1002, 0, 1002, None, None),
+        )
+
+    monkeypatch.setattr(yaml, "load", refuse)
+    result = read_entry(b"a: [[[1]]]\n", PATH)
+    assert [(p.code, p.line, p.col) for p in result.problems] == [("too-deep", 1, 1003)]
 
 
 def test_implicit_types_do_not_change_entry_data():
@@ -90,3 +110,14 @@ def test_implicit_types_do_not_change_entry_data():
         "value": "86.5",
         "flag": True,
     }
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x2FFF), max_size=30))
+def test_any_script_or_control_character_in_a_name_gives_diagnostics_not_exceptions(taxonomy, name):
+    document = {
+        "schema_version": 2, "id": "fuzz", "kind": "model", "name": name, "categories": ["llm"],
+        "summary": "S.", "date": "2024-01", "paper": {"title": name or "T", "authors": [name or "A"], "url": "https://example.org"},
+    }  # fmt: skip
+    text = yaml.safe_dump(document, allow_unicode=True)
+    _check(text.encode("utf-8", errors="surrogatepass"), taxonomy)

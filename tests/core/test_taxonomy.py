@@ -8,7 +8,9 @@ from medlm_survey.taxonomy import VOCABULARIES, TaxonomyError, load_taxonomy
 
 
 def test_families_and_kinds_are_the_surveys(taxonomy):
-    assert taxonomy.ids("categories") == ["llm", "vlm", "3d", "multimodal", "graph"]
+    # The source surveys' language, vision, 3D, multimodal and graph models, with
+    # vision-language models as the bridge between language and vision.
+    assert taxonomy.ids("categories") == ["llm", "vision", "vlm", "3d", "multimodal", "graph"]
     assert taxonomy.ids("kinds") == ["model", "dataset", "benchmark", "survey"]
 
 
@@ -38,3 +40,11 @@ def test_duplicate_term_is_an_error(tmp_path, repo_root):
     broken.write_text(text.replace("  - id: vlm\n", "  - id: llm\n", 1))
     with pytest.raises(TaxonomyError, match="term 'llm' is listed twice"):
         load_taxonomy(broken)
+
+
+def test_every_metric_has_a_scale_and_direction(taxonomy):
+    for metric in taxonomy.terms["metrics"].values():
+        assert metric.scale in ("unit", "percent", "signed-unit", "unbounded"), metric.id
+        assert metric.direction in ("higher", "lower"), metric.id
+    assert taxonomy.term("metrics", "mse").direction == "lower"
+    assert taxonomy.term("metrics", "auroc").scale == "unit"

@@ -119,12 +119,12 @@ def test_leaderboard_never_ranks_across_settings(fixture_catalog):
     r = render.Renderer(fixture_catalog, edit_base=None, intro="", today=None)
     groups = r.leaderboard_groups("medqa")
     for group in groups:
-        assert {score.result.setting() for _, score in group["rows"]} == {group["setting"]}
-        values = [score.result.value for _, score in group["rows"]]
+        assert {score.result.setting() for _, score, _ in group["rows"]} == {group["setting"]}
+        values = [shown for _, _, shown in group["rows"]]
         assert values == sorted(values, reverse=True)
-    few_shot = next(g for g in groups if g["setting"][4] == 5 and g["setting"][5] == "few-shot" and g["setting"][3] == "test")
-    assert [s.model.id for _, s in few_shot["rows"]] == ["med-palm-2", "meditron", "llama-2"]
-    assert [s.result.reported_by for _, s in few_shot["rows"]] == ["self", "self", "meditron"]
+    few_shot = next(g for g in groups if g["setting"][5] == 5 and g["setting"][6] == ("few-shot",) and g["setting"][4] == "test")
+    assert [s.model.id for _, s, _ in few_shot["rows"]] == ["med-palm-2", "meditron", "llama-2"]
+    assert [s.result.source.paper for _, s, _ in few_shot["rows"]] == ["self", "self", "meditron"]
     assert len({g["anchor"] for g in groups}) == len(groups)
 
 
@@ -160,7 +160,7 @@ def test_taxonomy_matrix_counts_and_gaps(pages):
     text = pages["taxonomy/index.md"]
     row = re.search(r'<tr><th scope="row"><a href="modalities/ct/">CT</a></th>(.*?)</tr>', text).group(1)
     cells = re.findall(r">([^<]*)</td>", row)
-    assert cells == ["–", "1", "1", "–", "–", "2"]  # llm, vlm, 3d, multimodal, graph, all
+    assert cells == ["–", "–", "1", "1", "–", "–", "2"]  # llm, vision, vlm, 3d, multimodal, graph, all
     assert "medlm-gap" in row
 
 

@@ -155,7 +155,7 @@ def test_build_command_exits_1_with_diagnostics(catalog_copy: Path):
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert any(re.match(r"^entries/model/meditron\.yaml:\d+:\d+: error\[unknown-term\] ", line) for line in lines), lines
-    assert "valid entries" in result.output.splitlines()[-1]
+    assert "with errors" in result.output.splitlines()[-1]
     assert not (catalog_copy / "public").exists()
 
 

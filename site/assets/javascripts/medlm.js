@@ -41,6 +41,9 @@
       var words = norm(want.text).split(/\s+/).filter(Boolean);
       var lo = parseInt(want["year-min"], 10);
       var hi = parseInt(want["year-max"], 10);
+      // Up to N billion parameters: a model passes when one of its variants is that small;
+      // a model with no recorded size is left out once a limit is set.
+      var maxSize = parseFloat(want["size-max"]);
       var shown = 0;
       rows.forEach(function (row) {
         var ok = true;
@@ -54,6 +57,9 @@
         var year = parseInt(row.dataset.year, 10);
         if (ok && !isNaN(lo)) ok = year >= lo;
         if (ok && !isNaN(hi)) ok = year <= hi;
+        if (ok && !isNaN(maxSize)) {
+          ok = (row.dataset.sizes || "").split(" ").filter(Boolean).some(function (b) { return parseFloat(b) <= maxSize; });
+        }
         row.hidden = !ok;
         if (ok) shown += 1;
       });

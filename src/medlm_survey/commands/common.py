@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from medlm_survey.catalog import Catalog, load_catalog
-from medlm_survey.diagnostics import FORMATTERS, counts, summary_line
+from medlm_survey.diagnostics import ERROR, FORMATTERS, counts, summary_line
 from medlm_survey.taxonomy import TaxonomyError
 
 root_option = click.option(
