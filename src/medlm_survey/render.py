@@ -142,7 +142,7 @@ def format_parameters(count: float | None) -> str:
 
 #: Sort key of a model with no recorded size: after every real size, so that unknown sizes
 #: sort last in an ascending sort instead of looking like the smallest models.
-UNKNOWN_SIZE_SORT = "1e30"
+UNKNOWN_SIZE_SORT = "999999999999999999"  # tablesort reads digits only: no exponent
 
 
 def size_label(entry: ModelEntry) -> str:
@@ -152,6 +152,13 @@ def size_label(entry: ModelEntry) -> str:
         if variant.parameter_count is not None:
             labels.setdefault(variant.parameter_count, variant.parameters or "")
     return " · ".join(labels[count] for count in sorted(labels))
+
+
+def _evidence_level(entry: EntryBase) -> str:
+    """The clinical evidence level of a model; 'regulatory-clearance' rows count as cleared."""
+    if isinstance(entry, ModelEntry) and entry.clinical_evidence:
+        return entry.clinical_evidence.level
+    return ""
 
 
 def display_value(result: Result, metric_scale: str | None) -> float:
@@ -396,7 +403,7 @@ class Renderer:
             "covers": ("Covers", "number"),
         }
         rows = []
-        facet_values: dict[str, Counter] = {"modalities": Counter(), "tasks": Counter(), "access": Counter()}
+        facet_values: dict[str, Counter] = {"modalities": Counter(), "tasks": Counter(), "access": Counter(), "evidence": Counter()}
         years = []
         for entry in entries:
             cells = []
@@ -417,10 +424,19 @@ class Renderer:
                 facet_values[key].update(getattr(entry, key))
             if entry.access:
                 facet_values["access"][entry.access] += 1
+            evidence = _evidence_level(entry)
+            data["evidence"] = evidence
+            if evidence:
+                facet_values["evidence"][evidence] += 1
             years.append(entry.year)
             rows.append((data, cells))
         facets = []
-        for key, vocabulary, title in (("modalities", "modalities", "Modality"), ("tasks", "tasks", "Task"), ("access", "access", "Access")):
+        for key, vocabulary, title in (
+            ("modalities", "modalities", "Modality"),
+            ("tasks", "tasks", "Task"),
+            ("access", "access", "Access"),
+            ("evidence", "evidence_levels", "Clinical evidence"),
+        ):
             values = sorted(facet_values[key], key=lambda t: self.taxonomy.label(vocabulary, t).lower())
             if values:
                 facets.append((key, title, [(v, f"{self.taxonomy.label(vocabulary, v)} ({facet_values[key][v]})") for v in values]))

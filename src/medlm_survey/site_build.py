@@ -31,6 +31,7 @@ import yaml
 from medlm_survey import export
 from medlm_survey.catalog import Catalog, load_catalog
 from medlm_survey.render import render_pages
+from medlm_survey.schema_export import SCHEMA_PATH, schema_json
 
 CONFIG_FILE = "mkdocs.yml"
 SOURCES_DIR = "site"
@@ -218,6 +219,9 @@ def generate_docs(
     timings["render"] = time.perf_counter() - started
     started = time.perf_counter()
     files.update(collect_downloads(catalog))
+    # The JSON Schema is served at its own $id (schema_export.SCHEMA_ID), so editors and
+    # validators that follow the id find it; it is the committed schema/entry.schema.json.
+    files[SCHEMA_PATH] = schema_json(catalog.taxonomy).encode("utf-8")
     timings["downloads"] = time.perf_counter() - started
     started = time.perf_counter()
     report = sync_tree(files, site.docs_dir)

@@ -51,7 +51,7 @@
           var hay = norm(row.textContent + " " + (row.dataset.text || ""));
           ok = words.every(function (w) { return hay.indexOf(w) !== -1; });
         }
-        ["modalities", "tasks", "access"].forEach(function (key) {
+        ["modalities", "tasks", "access", "evidence"].forEach(function (key) {
           if (ok && want[key]) ok = (" " + (row.dataset[key] || "") + " ").indexOf(" " + want[key] + " ") !== -1;
         });
         var year = parseInt(row.dataset.year, 10);

@@ -43,14 +43,21 @@ def test_table_sorts_filters_and_downloads_visible_rows(watched_page, site_url, 
     _goto(page, site_url, "kinds/model/")
     table = page.locator("[data-medlm-table] table")
     assert len(_visible_names(page)) == 8
-    # sort by parameters (numbers, not strings): 70B > 1B > 200M > 182M > 100M
-    header = table.locator("th", has_text="Parameters")
+    # sort by size (numbers, not strings), smallest variant first, unknown sizes last
+    header = table.locator("th", has_text="Sizes")
     header.click()
-    header.click()  # second click: descending
-    params = page.eval_on_selector_all(
+    sizes = page.eval_on_selector_all(
         "[data-medlm-table] tbody tr td:nth-child(5)", "cells => cells.map(c => c.textContent.trim())"
     )
-    assert params[:2] == ["70B", "70B"] and params.index("1B") < params.index("200M") < params.index("100M")
+    assert sizes[:6] == ["100M", "182M", "200M", "1B", "7B · 70B", "70B"]
+    assert sizes[6:] == ["not recorded", "not recorded"]
+    # "up to 10 billion parameters": models with a variant that small; unknown sizes drop out
+    page.fill("[data-filter=size-max]", "10")
+    visible = sorted(_visible_names(page))
+    assert [name for name in visible if not name.startswith("Planted")] == ["BiomedCLIP", "BiomedGPT", "MEDITRON-70B", "SAM-Med3D"]
+    assert len(visible) == 5  # and the planted fixture's 1B variant
+    page.fill("[data-filter=size-max]", "")
+    assert len(_visible_names(page)) == 8
     # sort by date ascending
     table.locator("th", has_text="Date").click()
     dates = page.eval_on_selector_all("[data-medlm-table] tbody tr td:nth-child(3)", "c => c.map(x => x.textContent)")
