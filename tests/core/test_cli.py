@@ -109,3 +109,32 @@ def test_every_command_has_help():
     for name, command in cli.commands.items():
         assert command.help, name
         assert invoke(name, "--help").exit_code == 0
+
+
+def _git(root: Path, *args: str) -> None:
+    import subprocess
+
+    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True)
+
+
+def test_changed_since_annotates_only_changed_files(tmp_path):
+    """A pull request that adds a near-duplicate gets the annotation on its own new file,
+    with advice for that file; warnings already on main are not repeated on every PR."""
+    old_warning = WARNED  # a summary-length warning that main already has
+    root = make_repo(tmp_path, {"entries/model/warned.yaml": old_warning}, GOOD)
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "-c", "user.email=t@example.org", "-c", "user.name=t", "add", "-A")
+    _git(root, "-c", "user.email=t@example.org", "-c", "user.name=t", "commit", "-qm", "base")
+    twin = (root / "entries/model/alpha-med.yaml").read_text().replace("id: alpha-med", "id: alpha-med-copy")
+    twin = twin.replace("name: Alpha-Med", "name: AlphaMed").replace('arxiv: "2403.01230"', 'arxiv: "2403.01231"')
+    twin = twin.replace("doi: 10.1234/fixture.5678", "doi: 10.1234/fixture.9999")
+    (root / "entries/model/alpha-med-copy.yaml").write_text(twin)
+    _git(root, "-c", "user.email=t@example.org", "-c", "user.name=t", "add", "-A")
+    _git(root, "-c", "user.email=t@example.org", "-c", "user.name=t", "commit", "-qm", "add a twin")
+    result = invoke("validate", "--root", str(root), "--changed-since", "HEAD~1", "--format", "github")
+    annotations = [line for line in result.output.splitlines() if line.startswith("::")]
+    assert annotations, result.output
+    assert all("file=entries/model/alpha-med-copy.yaml" in line for line in annotations)
+    assert "near-duplicate" in annotations[0] and "move what this file adds into entries/model/alpha-med.yaml" in annotations[0]
+    whole = invoke("validate", "--root", str(root))
+    assert "warned.yaml" in whole.output  # still reported without --changed-since
