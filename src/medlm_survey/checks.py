@@ -358,6 +358,54 @@ def check_results(entries: Entries, paths: Paths) -> list[Problem]:
     return problems
 
 
+def _measuring_paper(entry: EntryBase, source, entries: Entries) -> tuple[str, str]:
+    """The paper a score was read from, as one comparable key: its arXiv id or DOI when
+    known (so ``paper: lingshu`` and ``arxiv: <Lingshu's id>`` are the same paper)."""
+    if source.arxiv:
+        return ("arxiv", source.arxiv)
+    if source.doi:
+        return ("doi", identifiers.doi_key(source.doi))
+    reporter = entry if source.paper == "self" else entries.get(source.paper)
+    if reporter is not None and reporter.paper is not None:
+        if reporter.paper.arxiv:
+            return ("arxiv", reporter.paper.arxiv)
+        if reporter.paper.doi:
+            return ("doi", identifiers.doi_key(reporter.paper.doi))
+    return ("entry", source.paper if source.paper != "self" else entry.id)
+
+
+def check_duplicate_scores(entries: Entries, paths: Paths) -> list[Problem]:
+    """The same number from the same paper in the same setting, recorded twice for a model.
+
+    Why: scores arrive from several comparison tables, and two contributors reading one
+    table (or a README and the paper) would double-count it on the leaderboard. A score
+    without a subset matches one with a subset, since the subset was then left out.
+    """
+    problems = []
+    for entry in entries.values():
+        if not isinstance(entry, ModelEntry) or len(entry.results) < 2:
+            continue
+        seen: dict[tuple, list[tuple[int, str | None]]] = defaultdict(list)
+        for index, result in enumerate(entry.results):
+            setting = result.setting()
+            key = (setting[0], *setting[2:], result.value, result.variant, _measuring_paper(entry, result.source, entries))
+            for earlier, subset in seen[key]:
+                if subset == result.subset or subset is None or result.subset is None:
+                    problems.append(
+                        Problem(
+                            paths[entry.id],
+                            ("results", index),
+                            WARNING,
+                            "duplicate-score",
+                            f"results[{index}] repeats results[{earlier}]: the same {result.metric} {result.value:g} on "
+                            f"{result.benchmark} from the same paper and setting; keep the more specific one",
+                        )
+                    )
+                    break
+            seen[key].append((index, result.subset))
+    return problems
+
+
 def _measured_month(entry: EntryBase, source, entries: Entries) -> tuple[str | None, str]:
     """(YYYY-MM the score was published, who published it) from its source."""
     if source.arxiv:
@@ -370,6 +418,7 @@ def _measured_month(entry: EntryBase, source, entries: Entries) -> tuple[str | N
 
 RULES: tuple[Callable[[Entries, Paths], list[Problem]], ...] = (
     check_base_model_cycles,
+    check_duplicate_scores,
     check_shared_papers,
     check_results,
 )

@@ -74,6 +74,7 @@ CODES: dict[str, str] = {
     "unknown-subset": "A result names a subset the benchmark does not list.",
     "unknown-metric": "A result names a metric the benchmark does not list.",
     "result-before-benchmark": "A score is dated before its benchmark was released.",
+    "duplicate-score": "A model records the same number from the same paper and setting twice.",
     "fix-first": "An entry failed validation and other entries refer to it: fix this file first.",
     "unused-acknowledgement": "An entry acknowledges a warning it no longer has; remove the acknowledgement.",
     # against arXiv (`medlm-survey verify`)
