@@ -44,6 +44,7 @@ def _entry(kind: str, index: int, rng: random.Random, used: set[str], models: li
     title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(6, 11))).capitalize()
     lines = [
         "# yaml-language-server: $schema=../../schema/entry.schema.json",
+        "schema_version: 2",
         f"id: {entry_id}",
         f"kind: {kind}",
         f"name: {name}",
@@ -67,7 +68,9 @@ def _entry(kind: str, index: int, rng: random.Random, used: set[str], models: li
         "languages: [en]",
     ]
     if kind == "model":
-        lines.append(f"parameters: {rng.choice(['110M', '340M', '7B', '13B', '70B'])}")
+        sizes = sorted(rng.sample(["110M", "340M", "7B", "13B", "70B"], k=rng.randint(1, 2)))
+        lines.append("variants:")
+        lines += [f"  - {{name: {size}, parameters: {size}}}" for size in sizes]
         if models and rng.random() < 0.5:
             lines.append(f"base_models: [{rng.choice(models)}]")
         if data:
@@ -81,7 +84,7 @@ def _entry(kind: str, index: int, rng: random.Random, used: set[str], models: li
                     f"    value: {rng.uniform(30, 95):.1f}",
                     "    split: test",
                     f"    shots: {rng.choice([0, 5])}",
-                    "    source: Table 2",
+                    "    source: {paper: self, locator: Table 2}",
                 ]
     elif kind == "dataset":
         lines.append(f"size: {rng.randint(1000, 900000):,} samples")
