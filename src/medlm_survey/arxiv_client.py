@@ -19,6 +19,8 @@ import arxiv
 import requests
 from requests.adapters import HTTPAdapter
 
+from medlm_survey import identifiers
+
 #: arXiv's terms of use: "make no more than one request every three seconds".
 DELAY_SECONDS = 3.0
 RETRIES = 3
@@ -28,7 +30,6 @@ TIMEOUT_SECONDS = 30.0
 CACHE_FILE = Path(".cache") / "arxiv.json"
 CACHE_VERSION = 1
 
-_ID_RE = re.compile(r"^\d{4}\.\d{4,5}$")
 _PREFIXES = re.compile(r"^(?:https?://(?:export\.)?arxiv\.org/(?:abs|pdf)/|arxiv:)", re.IGNORECASE)
 
 
@@ -90,8 +91,8 @@ def bare_id(value: str) -> str:
 
 
 def is_arxiv_id(value: str) -> bool:
-    """True for a new-style id without version suffix."""
-    return bool(_ID_RE.match(value))
+    """True for a bare arXiv id of either style, without version suffix (see identifiers)."""
+    return identifiers.is_arxiv(value)
 
 
 class _TimeoutAdapter(HTTPAdapter):

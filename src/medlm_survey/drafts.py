@@ -19,7 +19,7 @@ from medlm_survey.arxiv_client import ArxivRecord
 from medlm_survey.catalog import Catalog, entry_files, locate_problems
 from medlm_survey.checks import NAME_CUTOFF, TITLE_CUTOFF, normalise
 from medlm_survey.diagnostics import Diagnostic, Problem
-from medlm_survey.schema import SLUG
+from medlm_survey.schema import SCHEMA_VERSION, SLUG
 from medlm_survey.taxonomy import Taxonomy
 from medlm_survey.validation import validate_entry
 from medlm_survey.yaml_source import compose, position_in, read_entry
@@ -117,6 +117,7 @@ def render_draft(
         "# yaml-language-server: $schema=../../schema/entry.schema.json",
         f"# Draft written by `medlm-survey new` from arXiv {record.arxiv_id}. Replace every TODO,",
         "# delete the optional lines that do not apply, then run `medlm-survey validate`.",
+        f"schema_version: {SCHEMA_VERSION}",
         f"id: {entry_id}",
         f"kind: {kind}",
         f"name: {_quote(name) if name else _quote(TODO + ': the name its authors use')}",
@@ -128,6 +129,7 @@ def render_draft(
         "paper:",
         f"  title: {_quote(record.title)}",
         f"  authors: [{', '.join(_quote(a) for a in record.authors)}]",
+        "  authors_complete: true  # arXiv lists every author; write a team as {corporate: Name}",
     ]
     if record.journal_ref:
         lines.append(f"  venue: {_quote(record.journal_ref)}  # arXiv's journal reference; shorten it to the venue")
@@ -143,7 +145,14 @@ def render_draft(
         "# tasks, specialties and languages: terms from taxonomy.yaml",
     ]
     if kind == "model":
-        lines += ["# parameters: 7B", "# base_models: []  # ids of model entries", "# trained_on: []  # ids of dataset entries"]
+        lines += [
+            "# variants:  # every released size: results name one in `variant`",
+            "#   - {name: 7B, parameters: 7B}",
+            "# base_models: []  # ids of model entries",
+            "# trained_on: []  # ids of dataset entries; leave out if not known (= not recorded)",
+            "# results:  # each score as printed, with its setting and where it was read",
+            "#   - {benchmark: medqa, metric: accuracy, value: 0, split: test, shots: 0, source: {paper: self, locator: Table 2}}",
+        ]
     elif kind in ("dataset", "benchmark"):
         lines += ["# size: ...", "# built_from: []  # ids of dataset entries"]
         if kind == "benchmark":

@@ -16,9 +16,9 @@ from medlm_survey.verify import compare_entry, date_gap_days, same_first_author
 from tests.contrib.conftest import answer
 
 BATCH = "1706.03762,2306.00890,2312.99999"
-NOT_FOUND = "entries/dataset/ghost-set.yaml:11:10: error[arxiv-not-found] arXiv has no paper 2312.99999; check the id\n"
+NOT_FOUND = "entries/dataset/ghost-set.yaml:12:10: error[arxiv-not-found] arXiv has no paper 2312.99999; check the id\n"
 WRONG_PAPER = (
-    "entries/model/retfound.yaml:12:10: error[arxiv-title-mismatch] arXiv 1706.03762 is 'Attention Is All You Need' "
+    "entries/model/retfound.yaml:13:10: error[arxiv-title-mismatch] arXiv 1706.03762 is 'Attention Is All You Need' "
     "(title similarity 30%), not 'A foundation model for generalizable disease detection from retinal images'; "
     "check the id or the title\n"
 )
@@ -32,7 +32,7 @@ def entry(**paper) -> DatasetEntry:
     paper = {"title": "LLaVA-Med: Training a Large Language-and-Vision Assistant for Biomedicine in One Day",
              "authors": ["Chunyuan Li"], "arxiv": "2306.00890", **paper}  # fmt: skip
     date = paper.pop("date", "2023-06-01")
-    return DatasetEntry(id="x", kind="dataset", name="X", categories=["vlm"], summary="S.", date=date, paper=paper)
+    return DatasetEntry(schema_version=2, id="x", kind="dataset", name="X", categories=["vlm"], summary="S.", date=date, paper=paper)
 
 
 RECORD = ArxivRecord("2306.00890", "LLaVA-Med: Training a Large Language-and-Vision Assistant for Biomedicine in One Day",
@@ -135,7 +135,7 @@ def test_github_format_annotates_the_lines(arxiv_api, mini_root):
     answer(arxiv_api, BATCH, "batch.xml")
     result = invoke("verify", "--root", str(mini_root), "--format", "github")
     assert result.stdout.splitlines()[0] == (
-        "::error file=entries/dataset/ghost-set.yaml,line=11,col=10,title=arxiv-not-found::arXiv has no paper 2312.99999; check the id"
+        "::error file=entries/dataset/ghost-set.yaml,line=12,col=10,title=arxiv-not-found::arXiv has no paper 2312.99999; check the id"
     )
     assert "title similarity 30%25" in result.stdout  # '%' escaped for workflow commands
     assert result.stderr == "3 of 3 arXiv ids checked (0 from the cache): 2 errors, 0 warnings\n"
@@ -170,8 +170,8 @@ def test_a_failed_batch_leaves_its_entries_unchecked(arxiv_api, mini_root, monke
     result = invoke("verify", "--root", str(mini_root))
     assert result.output == (
         NOT_FOUND
-        + "entries/model/llava-med.yaml:13:10: warning[arxiv-unchecked] arXiv 2306.00890 was not checked: cannot reach arXiv (HTTP 503, arXiv is busy)\n"
-        "entries/model/retfound.yaml:12:10: warning[arxiv-unchecked] arXiv 1706.03762 was not checked: cannot reach arXiv (HTTP 503, arXiv is busy)\n"
+        + "entries/model/llava-med.yaml:14:10: warning[arxiv-unchecked] arXiv 2306.00890 was not checked: cannot reach arXiv (HTTP 503, arXiv is busy)\n"
+        "entries/model/retfound.yaml:13:10: warning[arxiv-unchecked] arXiv 1706.03762 was not checked: cannot reach arXiv (HTTP 503, arXiv is busy)\n"
         "1 of 3 arXiv ids checked (0 from the cache, 2 unreachable): 1 error, 2 warnings\n"
     )
 

@@ -38,7 +38,9 @@ def new(arxiv_arg: str | None, arxiv_opt: str | None, kind: str, entry_id: str |
         raise click.UsageError("give the paper's arXiv id once: medlm-survey new --arxiv 2303.00915")
     arxiv_id = arxiv_client.bare_id(arxiv_arg or arxiv_opt or "")
     if not arxiv_client.is_arxiv_id(arxiv_id):
-        raise click.BadParameter(f"'{arxiv_id}' is not a new-style arXiv id such as 2303.00915", param_hint="--arxiv")
+        raise click.BadParameter(
+            f"'{arxiv_id}' is not an arXiv id such as 2303.00915 or, before April 2007, q-bio/0401001", param_hint="--arxiv"
+        )
     if entry_id is not None and not drafts.is_slug(entry_id):
         raise click.BadParameter(f"'{entry_id}' is not a lowercase slug; try '{drafts.slugify(entry_id)}'", param_hint="--id")
     catalog = open_catalog(root)
