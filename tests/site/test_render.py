@@ -205,3 +205,28 @@ def test_entry_format_page_documents_every_field_and_code(pages):
     assert fields <= documented
     assert set(CODES) <= documented
     assert "<td>yes</td>" in page  # required fields are marked
+
+
+def test_real_leaderboard_labels_never_repeat_a_word(repo_root):
+    """'5-shot · few-shot' or 'zero-shot · zero-shot' said the same thing twice."""
+    from medlm_survey.catalog import load_catalog
+
+    catalog = load_catalog(repo_root)
+    r = render.Renderer(catalog, edit_base=None, intro="", today=None)
+    repeated = []
+    for benchmark in catalog.scores_on:
+        for group in r.leaderboard_groups(benchmark):
+            words = [w.lower() for w in re.findall(r"[\w-]+", group["label"]) if len(w) > 2]
+            if len(words) != len(set(words)):
+                repeated.append(group["label"])
+    assert not repeated, repeated[:5]
+
+
+def test_setting_labels_say_shots_once(fixture_catalog):
+    from medlm_survey.schema import Result
+
+    source = {"paper": "self", "locator": "Table 1"}
+    few = Result(benchmark="b", metric="accuracy", value=1, split="test", shots=5, prompting=["few-shot", "chain-of-thought"], source=source)
+    zero = Result(benchmark="b", metric="accuracy", value=1, prompting=["zero-shot"], shots=0, source=source)
+    assert render.setting_label(few, fixture_catalog.taxonomy) == "Accuracy · test · 5-shot · chain-of-thought"
+    assert render.setting_label(zero, fixture_catalog.taxonomy) == "Accuracy · split not stated · zero-shot"
