@@ -7,7 +7,8 @@ import re
 import pytest
 
 from medlm_survey import render
-from medlm_survey.render import md_text, page_url, relative, render_pages, safe_url
+from medlm_survey.pages.common import md_text, page_url, relative, safe_url
+from medlm_survey.render import render_pages
 from medlm_survey.schema import Links
 
 EDIT = "https://github.com/medlm-survey/medlm-survey/edit/main/"
@@ -117,7 +118,7 @@ def test_backlinks_on_dataset_and_benchmark(pages):
 
 def test_leaderboard_never_ranks_across_settings(fixture_catalog):
     r = render.Renderer(fixture_catalog, edit_base=None, intro="", today=None)
-    groups = r.leaderboard_groups("medqa")
+    groups = render.leaderboard_groups(r, "medqa")
     for group in groups:
         assert {score.result.setting() for _, score, _ in group["rows"]} == {group["setting"]}
         values = [shown for _, _, shown in group["rows"]]
@@ -215,7 +216,7 @@ def test_real_leaderboard_labels_never_repeat_a_word(repo_root):
     r = render.Renderer(catalog, edit_base=None, intro="", today=None)
     repeated = []
     for benchmark in catalog.scores_on:
-        for group in r.leaderboard_groups(benchmark):
+        for group in render.leaderboard_groups(r, benchmark):
             words = [w.lower() for w in re.findall(r"[\w-]+", group["label"]) if len(w) > 2]
             if len(words) != len(set(words)):
                 repeated.append(group["label"])

@@ -1,0 +1,387 @@
+"""What every page module shares: paths and links, formatting, table cells, the Renderer.
+
+The Renderer holds the catalogue and the Jinja environment; page modules (tables,
+leaderboards, timeline, ...) take it as their first argument. Nothing here touches the file
+system or a site engine.
+
+Why the pages are mostly raw HTML blocks: entry text is untrusted. Jinja escapes every value
+(autoescape on), and text placed inside block-level HTML is not parsed as Markdown, so a
+``[x](javascript:...)`` in a summary stays text. The few Markdown headings that carry entry
+text go through :func:`md_text`, which escapes HTML *and* Markdown punctuation. Links are
+emitted only for http(s) URLs (:func:`safe_url`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+import jinja2
+from markupsafe import Markup, escape
+
+from medlm_survey import identifiers
+from medlm_survey.catalog import Catalog
+from medlm_survey.export import bibtex_text
+from medlm_survey.record_stats import completeness
+from medlm_survey.schema import (
+    EntryBase,
+    ModelEntry,
+    Result,
+)
+from medlm_survey.taxonomy import Taxonomy
+
+#: Families in display order, with the colour the timeline, chart and chips use.
+FAMILY_COLOURS = {
+    "llm": "#1f77b4",
+    "vision": "#8c564b",
+    "vlm": "#d62728",
+    "3d": "#2ca02c",
+    "multimodal": "#9467bd",
+    "graph": "#ff7f0e",
+}
+#: Vocabularies that get one page per term (families and kinds have their table pages).
+TERM_VOCABULARIES = ("modalities", "tasks", "specialties", "access", "languages")
+#: Entry fields that hold terms of those vocabularies.
+VOCABULARY_FIELD = {"modalities": "modalities", "tasks": "tasks", "specialties": "specialties", "languages": "languages"}
+#: Metrics where a lower score is better; everything else ranks descending.
+MODEL_ACCESS_LABELS = {"open": "Open weights", "gated": "Gated weights", "api": "API only", "closed": "Closed"}
+DATA_ACCESS_LABELS = {"open": "Open data", "credentialed": "Credentialed data", "on-request": "On request", "private": "Private data"}
+MONTHS = ("Unknown", "January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+CHART_PATH = "assets/charts/entries-per-year.svg"
+#: Files ``export.write_downloads`` produces (the downloads page links them).
+DOWNLOADS = (
+    ("entries.json", "Every entry as JSON (one object per entry, all fields)."),
+    ("entries.csv", "One row per entry, for spreadsheets."),
+    ("references.bib", "BibTeX for every paper of the catalogue."),
+    ("feed.xml", "Atom feed of the newest entries."),
+    ("api/index.json", "Index of the static API: id, kind, name, date and URL of every entry."),
+    ("api/entries/", "One JSON file per entry: api/entries/&lt;id&gt;.json."),
+)
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
+_URL_OK = re.compile(r"^https?://[^\s\"'<>`]+$", re.IGNORECASE)
+
+
+# --- small pure helpers ----------------------------------------------------------------
+
+def md_text(value: object) -> Markup:
+    """Text safe to put in a Markdown heading: Markdown punctuation backslash-escaped first,
+    then HTML-escaped (so no backslash lands inside an entity such as ``&#39;``)."""
+    return Markup(html.escape(_MD_SPECIAL.sub(r"\\\1", str(value)), quote=False))
+
+
+def safe_url(value: str | None) -> str | None:
+    """The URL when it is an http(s) URL without quotes or spaces, else None (never emitted)."""
+    if value and _URL_OK.match(value.strip()):
+        return value.strip()
+    return None
+
+
+def page_url(path: str) -> str:
+    """Directory-style URL of a Markdown page: ``a/b.md`` -> ``a/b/``, ``a/index.md`` -> ``a/``."""
+    if not path.endswith(".md"):
+        return path
+    stem = path[:-3]
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+def relative(from_page: str, to: str) -> str:
+    """Relative link from page ``from_page`` to a page or file ``to`` (both docs paths).
+
+    Why not ``posixpath.relpath``: it resolves absolute paths on every call, and pages make
+    tens of thousands of links; with directory-style URLs plain string work is enough.
+    """
+    base_dirs = page_url(from_page).split("/")[:-1]
+    target = page_url(to).split("/")
+    common = 0
+    while common < len(base_dirs) and common < len(target) - 1 and base_dirs[common] == target[common]:
+        common += 1
+    return "../" * (len(base_dirs) - common) + "/".join(target[common:]) or "./"
+
+
+def entry_path(entry: EntryBase) -> str:
+    """``model/biomedclip.md``: the same URL scheme as the exports (``export.ENTRY_PAGE``)."""
+    return f"{entry.kind}/{entry.id}.md"
+
+
+def term_path(vocabulary: str, term: str) -> str:
+    if vocabulary == "categories":
+        return f"families/{term}.md"
+    if vocabulary == "kinds":
+        return f"kinds/{term}.md"
+    return f"taxonomy/{vocabulary}/{term}.md"
+
+
+def leaderboard_path(benchmark_id: str) -> str:
+    return f"leaderboards/{benchmark_id}.md"
+
+
+def format_parameters(count: float | None) -> str:
+    return "" if count is None else f"{count:.0f}"
+
+
+#: Sort key of a model with no recorded size: after every real size, so that unknown sizes
+#: sort last in an ascending sort instead of looking like the smallest models.
+UNKNOWN_SIZE_SORT = "999999999999999999"  # tablesort reads digits only: no exponent
+
+
+def size_label(entry: ModelEntry) -> str:
+    """'7B · 70B': the distinct recorded sizes of the variants, smallest first."""
+    labels: dict[float, str] = {}
+    for variant in entry.variants:
+        if variant.parameter_count is not None:
+            labels.setdefault(variant.parameter_count, variant.parameters or "")
+    return " · ".join(labels[count] for count in sorted(labels))
+
+
+def _evidence_level(entry: EntryBase) -> str:
+    """The clinical evidence level of a model; 'regulatory-clearance' rows count as cleared."""
+    if isinstance(entry, ModelEntry) and entry.clinical_evidence:
+        return entry.clinical_evidence.level
+    return ""
+
+
+def display_value(result: Result, metric_scale: str | None) -> float:
+    """The value on the metric's own scale (taxonomy.yaml), converting a unit/percent value
+    written with ``scale:``. The only place a score is rescaled; the source's number stays
+    in the record and is shown on hover."""
+    printed = result.printed_scale(metric_scale)
+    if printed == metric_scale or metric_scale not in ("unit", "percent"):
+        return result.value
+    return result.value * 100 if metric_scale == "percent" else result.value / 100
+
+
+def format_value(value: float) -> str:
+    return f"{value:g}"
+
+
+def access_label(entry: EntryBase) -> str:
+    if not entry.access:
+        return ""
+    labels = MODEL_ACCESS_LABELS if entry.kind == "model" else DATA_ACCESS_LABELS
+    return labels.get(entry.access, entry.access)
+
+
+def setting_label(result: Result, taxonomy: Taxonomy | None = None) -> str:
+    """``accuracy · USMLE 4-option · test · 5-shot · chain-of-thought``.
+
+    Shots and the zero-shot / few-shot terms say the same thing, so only one of them is
+    printed ('5-shot', never '5-shot · few-shot'); no word is repeated.
+    """
+    label = (lambda vocabulary, term: taxonomy.label(vocabulary, term)) if taxonomy else (lambda _, term: term)
+    parts = [label("metrics", result.metric)]
+    if result.subset:
+        parts.append(result.subset)
+    if result.task:
+        parts.append(label("tasks", result.task).lower())
+    parts.append(result.split or "split not stated")
+    if result.shots is not None:
+        parts.append("zero-shot" if result.shots == 0 else f"{result.shots}-shot")
+    for term in result.prompting:
+        if term in ("zero-shot", "few-shot") and result.shots is not None:
+            continue
+        parts.append(label("settings", term))
+    unique: list[str] = []
+    for part in parts:
+        if part.lower() not in (u.lower() for u in unique):
+            unique.append(part)
+    return " · ".join(unique)
+
+
+def setting_slug(setting: tuple) -> str:
+    text = "-".join(str(part) for part in setting[1:] if part not in ("", None))
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "setting"
+
+
+def bibtex(entry: EntryBase) -> str:
+    """The entry's BibTeX record, exactly as in ``downloads/references.bib`` ('' without a paper)."""
+    return bibtex_text(entry)
+
+
+def paper_links(entry: EntryBase) -> list[tuple[str, str]]:
+    paper = entry.paper
+    links: list[tuple[str, str]] = []
+    if paper is None:
+        return links
+    if paper.arxiv:
+        links.append(("arXiv", f"https://arxiv.org/abs/{quote(paper.arxiv)}"))
+    if paper.doi:
+        links.append(("DOI", f"https://doi.org/{quote(paper.doi, safe='/:;()._-')}"))
+    if paper.url and safe_url(paper.url):
+        links.append(("Paper", paper.url))
+    return links
+
+
+# --- tables ----------------------------------------------------------------------------
+
+@dataclass
+class Cell:
+    text: str = ""
+    sort: str | None = None
+    href: str | None = None
+    chips: list[tuple[str, str | None]] = field(default_factory=list)  # (label, href)
+    css: str = ""
+
+
+def chip_list(chips: Iterable[tuple[str, str | None]], css: str = "") -> Markup:
+    """Term chips: links to their taxonomy pages, or plain labels for unknown terms.
+
+    Why Python and not a Jinja macro: tables call this for every cell of thousands of rows,
+    and a macro call costs several times a function call. Everything is escaped.
+    """
+    classes = escape(f"medlm-chip {css}".strip())
+    parts = []
+    for text, href in chips:
+        if href:
+            parts.append(f'<a class="{classes}" href="{escape(href)}">{escape(text)}</a>')
+        else:
+            parts.append(f'<span class="{classes}">{escape(text)}</span>')
+    return Markup("".join(parts))
+
+
+def table_cell(cell: Cell) -> Markup:
+    """One ``<td>`` of a comparison table (see :func:`chip_list` for why this is Python)."""
+    attributes = ""
+    if cell.sort is not None:
+        attributes += f' data-sort="{escape(cell.sort)}"'
+    if cell.css:
+        attributes += f' class="{escape(cell.css)}"'
+    text = f'<a href="{escape(cell.href)}">{escape(cell.text)}</a>' if cell.href else escape(cell.text)
+    return Markup(f"<td{attributes}>{text}{chip_list(cell.chips)}</td>")
+
+
+@dataclass
+class Table:
+    """A comparison table: columns, rows of cells, and per-row filter data."""
+
+    columns: list[tuple[str, str]]  # (label, sort method: "" | "number" | "none")
+    rows: list[tuple[dict[str, str], list[Cell]]]
+    facets: list[tuple[str, str, list[tuple[str, str]]]]  # (data key, label, [(value, label)])
+    name: str = "table"
+    years: tuple[int, int] | None = None
+    sizes: bool = False  # offer the "up to N billion parameters" filter
+
+
+class Renderer:
+    """Holds the catalogue and the Jinja environment while the pages are produced."""
+
+    def __init__(self, catalog: Catalog, *, edit_base: str | None, intro: str, today: dt.date | None):
+        self.catalog = catalog
+        self.taxonomy = catalog.taxonomy
+        self.edit_base = safe_url(edit_base) if edit_base else None
+        self.intro = intro
+        self.today = today
+        self.env = jinja2.Environment(
+            loader=jinja2.PackageLoader("medlm_survey", "templates"),
+            autoescape=True,  # every page is HTML in Markdown clothing: escape everything
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+            undefined=jinja2.StrictUndefined,
+            extensions=["jinja2.ext.do"],
+        )
+        self.env.filters.update(
+            md=md_text,
+            url=safe_url,
+            value=format_value,
+            setting=lambda result: setting_label(result, self.taxonomy),
+        )
+        self.env.globals.update(
+            label=self.taxonomy.label,
+            family_colours=FAMILY_COLOURS,
+            access_label=access_label,
+            months=MONTHS,
+            paper_links=paper_links,
+            bibtex=bibtex,
+            chip_list=chip_list,
+            table_cell=table_cell,
+            size_label=size_label,
+            completeness=completeness,
+            r=self,
+        )
+        self.families = [f for f in self.taxonomy.ids("categories")]
+
+    # -- helpers used by templates
+    def link(self, page: str, to: str) -> str:
+        return relative(page, to)
+
+    def chips(self, page: str, vocabulary: str, terms: Iterable[str]) -> list[tuple[str, str | None]]:
+        out = []
+        for term in terms:
+            known = self.taxonomy.has(vocabulary, term)
+            out.append((self.taxonomy.label(vocabulary, term), relative(page, term_path(vocabulary, term)) if known else None))
+        return out
+
+    def entry_ref(self, page: str, entry_id: str) -> tuple[str, str | None]:
+        entry = self.catalog.get(entry_id)
+        if entry is None:
+            return entry_id, None
+        return entry.name, relative(page, entry_path(entry))
+
+    def entry_href(self, page: str, entry_id: str) -> str:
+        return relative(page, entry_path(self.catalog.by_id[entry_id]))
+
+    def source_html(self, page: str, result: Result) -> Markup:
+        """Badge (self-reported / third-party), the measuring paper as a link, the locator."""
+        source = result.source
+        parts = []
+        if source.is_self_reported:
+            parts.append('<span class="medlm-badge medlm-self">self-reported</span>')
+        else:
+            parts.append('<span class="medlm-badge medlm-third">third-party</span>')
+        if source.measuring_entry:
+            name, href = self.entry_ref(page, source.measuring_entry)
+            parts.append(f'<a href="{escape(href)}">{escape(name)}</a>' if href else str(escape(name)))
+        elif source.arxiv:
+            parts.append(f'<a href="{escape(identifiers.arxiv_url(source.arxiv))}" rel="noopener nofollow">arXiv:{escape(source.arxiv)}</a>')
+        elif source.doi:
+            parts.append(f'<a href="{escape(identifiers.doi_url(source.doi))}" rel="noopener nofollow">doi:{escape(source.doi)}</a>')
+        locator = escape(source.locator)
+        if source.url and safe_url(source.url):
+            locator = Markup(f'<a href="{escape(source.url)}" rel="noopener nofollow">{locator}</a>')
+        parts.append(f'<span class="medlm-source">{locator}</span>')
+        return Markup(" ".join(parts))
+
+    def value_html(self, result: Result, shown: float | None = None) -> Markup:
+        """The score on its metric's scale; the source's own number (and spread) on hover."""
+        metric = self.taxonomy.term("metrics", result.metric)
+        scale = metric.scale if metric else None
+        shown = display_value(result, scale) if shown is None else shown
+        printed = format_value(result.value)
+        if result.std is not None:
+            printed += f" ± {format_value(result.std)}"
+        if result.ci is not None:
+            printed += f" (CI {format_value(result.ci[0])}–{format_value(result.ci[1])})"
+        text = format_value(round(shown, 6))
+        if printed != text or result.scale:
+            on = {"unit": "a 0–1 scale", "percent": "a 0–100 scale"}.get(result.printed_scale(scale) or "", "its scale")
+            title = f"as printed in the source: {printed} on {on}"
+            return Markup(f'<span title="{escape(title)}">{escape(text)}<span class="medlm-printed"> ({escape(printed)})</span></span>')
+        return Markup(escape(text))
+
+    def render(self, template: str, **context) -> str:
+        return self.env.get_template(template).render(**context)
+
+    # -- tables
+
+
+def newest(entries: Iterable[EntryBase], n: int) -> list[EntryBase]:
+    """The ``n`` most recent entries by date (id breaks ties)."""
+    return sorted(entries, key=lambda e: (e.date_key, e.id), reverse=True)[:n]
+
+
+def front_matter(**meta: object) -> str:
+    # JSON is valid YAML: quoting is exact whatever the value holds. A ``title`` must be
+    # HTML-escaped already: Material prints page.meta.title into <title> without escaping
+    # (a title taken from the heading would be unescaped by its ``striptags`` filter).
+    return "---\n" + "".join(f"{key}: {json.dumps(value)}\n" for key, value in meta.items()) + "---\n\n"

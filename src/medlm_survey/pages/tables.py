@@ -1,0 +1,164 @@
+"""Comparison tables of entries: the family and kind pages (and their rows and cells)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from medlm_survey.pages.common import (
+    UNKNOWN_SIZE_SORT,
+    Cell,
+    Renderer,
+    Table,
+    _evidence_level,
+    access_label,
+    entry_path,
+    format_parameters,
+    front_matter,
+    leaderboard_path,
+    newest,
+    relative,
+    size_label,
+    term_path,
+)
+from medlm_survey.schema import KINDS, EntryBase, ModelEntry
+
+#: Columns of the kind tables.
+KIND_COLUMNS = {
+    "model": ["name", "families", "date", "organizations", "sizes", "modalities", "tasks", "access", "license", "scores"],
+    "dataset": ["name", "families", "date", "size", "modalities", "tasks", "access", "license", "used_by"],
+    "benchmark": ["name", "families", "date", "metrics", "size", "modalities", "tasks", "access", "scores"],
+    "survey": ["name", "families", "date", "organizations", "modalities", "tasks", "covers"],
+}
+FAMILY_COLUMNS = ["name", "kind", "date", "organizations", "sizes", "modalities", "tasks", "access", "license"]
+
+
+def entry_table(r: Renderer, page: str, entries: Iterable[EntryBase], columns: list[str], name: str) -> Table:
+    """Rows for ``entries`` with the chosen columns; facets from the values present."""
+    heads = {
+        "name": ("Name", ""),
+        "kind": ("Kind", ""),
+        "families": ("Families", ""),
+        "date": ("Date", "number"),
+        "organizations": ("Organisations", ""),
+        "sizes": ("Sizes", "number"),
+        "modalities": ("Modalities", ""),
+        "tasks": ("Tasks", ""),
+        "access": ("Access", ""),
+        "license": ("License", ""),
+        "size": ("Size", ""),
+        "metrics": ("Metrics", ""),
+        "scores": ("Scores", "number"),
+        "used_by": ("Trained models", "number"),
+        "covers": ("Covers", "number"),
+    }
+    rows = []
+    facet_values: dict[str, Counter] = {"modalities": Counter(), "tasks": Counter(), "access": Counter(), "evidence": Counter()}
+    years = []
+    for entry in entries:
+        cells = []
+        for column in columns:
+            cells.append(_cell(r, page, entry, column))
+        data = {
+            "year": str(entry.year),
+            "modalities": " ".join(entry.modalities),
+            "tasks": " ".join(entry.tasks),
+            "access": entry.access or "",
+            "kind": entry.kind,
+            "families": " ".join(entry.categories),
+            "text": " ".join(entry.aliases).lower(),
+            # Sizes in billions of parameters, one per variant, for the size filter.
+            "sizes": " ".join(f"{c / 1e9:g}" for c in entry.parameter_counts) if isinstance(entry, ModelEntry) else "",
+        }
+        for key in ("modalities", "tasks"):
+            facet_values[key].update(getattr(entry, key))
+        if entry.access:
+            facet_values["access"][entry.access] += 1
+        evidence = _evidence_level(entry)
+        data["evidence"] = evidence
+        if evidence:
+            facet_values["evidence"][evidence] += 1
+        years.append(entry.year)
+        rows.append((data, cells))
+    facets = []
+    for key, vocabulary, title in (
+        ("modalities", "modalities", "Modality"),
+        ("tasks", "tasks", "Task"),
+        ("access", "access", "Access"),
+        ("evidence", "evidence_levels", "Clinical evidence"),
+    ):
+        values = sorted(facet_values[key], key=lambda t: r.taxonomy.label(vocabulary, t).lower())
+        if values:
+            facets.append((key, title, [(v, f"{r.taxonomy.label(vocabulary, v)} ({facet_values[key][v]})") for v in values]))
+    return Table(
+        columns=[heads[c] for c in columns],
+        rows=rows,
+        facets=facets,
+        name=name,
+        years=(min(years), max(years)) if years else None,
+        sizes="sizes" in columns,
+    )
+
+def _cell(r: Renderer, page: str, entry: EntryBase, column: str) -> Cell:
+    c = r.catalog
+    if column == "name":
+        return Cell(entry.name, sort=entry.name.lower(), href=relative(page, entry_path(entry)))
+    if column == "kind":
+        return Cell(r.taxonomy.label("kinds", entry.kind))
+    if column == "families":
+        return Cell(", ".join(r.taxonomy.label("categories", f) for f in entry.categories))
+    if column == "date":
+        return Cell(entry.date, sort=entry.date_key.replace("-", ""))
+    if column == "organizations":
+        return Cell("; ".join(entry.organizations))
+    if column == "sizes":
+        if not isinstance(entry, ModelEntry) or not entry.parameter_counts:
+            return Cell("not recorded", sort=UNKNOWN_SIZE_SORT, css="medlm-unrecorded")
+        return Cell(size_label(entry), sort=format_parameters(entry.parameter_counts[0]))
+    if column in ("modalities", "tasks"):
+        # Plain text, not chips: table pages hold thousands of rows; the facets filter them.
+        return Cell(", ".join(r.taxonomy.label(column, t) for t in getattr(entry, column)))
+    if column == "access":
+        return Cell(access_label(entry), css=f"medlm-access-{entry.access}" if entry.access else "")
+    if column == "license":
+        return Cell(entry.license or "")
+    if column == "size":
+        return Cell(getattr(entry, "size", None) or "")
+    if column == "metrics":
+        return Cell(", ".join(getattr(entry, "metrics", ())))
+    if column == "scores":
+        n = len(entry.results) if isinstance(entry, ModelEntry) else len(c.scores_on.get(entry.id, ()))
+        href = relative(page, leaderboard_path(entry.id)) if entry.id in c.scores_on and n else None
+        return Cell(str(n), sort=str(n), href=href)
+    if column == "used_by":
+        n = len(c.trained_models.get(entry.id, ()))
+        return Cell(str(n), sort=str(n))
+    if column == "covers":
+        n = len(getattr(entry, "covers", ()))
+        return Cell(str(n), sort=str(n))
+    raise ValueError(column)
+
+# -- leaderboards
+
+
+def table_pages(r: Renderer) -> dict[str, str]:
+    """One comparison table per family and per kind."""
+    catalog, tax = r.catalog, r.taxonomy
+    pages: dict[str, str] = {}
+    for family in r.families:
+        path = term_path("categories", family)
+        members = [e for e in catalog.entries if family in e.categories]
+        table = entry_table(r, path, newest(members, len(members)), FAMILY_COLUMNS, f"family-{family}")
+        pages[path] = front_matter(generated=True, search={"exclude": True}) + r.render(
+            "table.md.j2", page=path, title=tax.label("categories", family),
+            description=tax.term("categories", family).description, table=table, family=family,
+            kind_counts=Counter(e.kind for e in members))
+    for kind in KINDS:
+        path = term_path("kinds", kind)
+        members = catalog.by_kind.get(kind, ())
+        table = entry_table(r, path, newest(members, len(members)), KIND_COLUMNS[kind], f"kind-{kind}")
+        pages[path] = front_matter(generated=True, search={"exclude": True}) + r.render(
+            "table.md.j2", page=path, title=tax.label("kinds", kind) + "s",
+            description=tax.term("kinds", kind).description if tax.has("kinds", kind) else "",
+            table=table, family=None, kind_counts=None)
+    return pages
