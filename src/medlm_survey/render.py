@@ -128,7 +128,7 @@ def render_pages(
         )
 
     pages.update(table_pages(r))
-    board_pages, boards = leaderboard_pages(r)
+    board_pages, boards = leaderboard_pages(r, chart)
     pages.update(board_pages)
     pages.update(timeline_pages(r, chart))
 

@@ -124,21 +124,41 @@ def test_leaderboard_never_ranks_across_settings(fixture_catalog):
         values = [shown for _, _, shown in group["rows"]]
         assert values == sorted(values, reverse=True)
     few_shot = next(g for g in groups if g["setting"][5] == 5 and g["setting"][6] == ("few-shot",) and g["setting"][4] == "test")
-    assert [s.model.id for _, s, _ in few_shot["rows"]] == ["med-palm-2", "meditron", "llama-2"]
-    assert [s.result.source.paper for _, s, _ in few_shot["rows"]] == ["self", "self", "meditron"]
+    assert [s.model.id for _, s, _ in few_shot["rows"]] == ["med-palm-2", "meditron", "llama-2", "llama-2"]
+    assert [s.result.source.paper for _, s, _ in few_shot["rows"]] == ["self", "self", "self", "meditron"]
     assert len({g["anchor"] for g in groups}) == len(groups)
 
 
 def test_leaderboard_page_marks_third_party(pages):
     text = pages["leaderboards/medqa.md"]
     assert "third-party" in text and 'href="../../model/meditron/"' in text
-    assert text.count("<table>") == 4
+
+
+def test_leaderboard_is_one_table_opening_on_the_most_populated_setting(pages, fixture_catalog):
+    text = pages["leaderboards/medqa.md"]
+    assert text.count("<table") == 1
+    rows = re.findall(r"<tr data-setting=\"([^\"]+)\"", text)
+    assert len(rows) == len(fixture_catalog.scores_on["medqa"])  # every score, one table
+    selected = re.search(r'<select data-filter="setting">.*?<option value="([^"]+)" selected>', text, re.S).group(1)
+    assert selected.startswith("usmle-4-option-accuracy-test-5-few-shot")
+    assert rows.count(selected) == 4  # Med-PaLM 2, MEDITRON, Llama 2 (self) and Llama 2 (by MEDITRON)
+    assert "Ranks are computed only among scores of the same setting" in text
+
+
+def test_reproduction_gap_and_overlap_flag_appear_where_the_data_imply_them(pages):
+    medqa = pages["leaderboards/medqa.md"]
+    # Llama 2 70B: 62.0 self-reported (fixture), 59.8 measured by MEDITRON -> gap -2.2
+    assert "Δ −2.2 vs self-reported" in medqa
+    vqa = pages["leaderboards/vqa-rad.md"]
+    assert "train/test overlap" in vqa and "BiomedGPT → VQA-RAD (trained on the benchmark&#39;s own data)" in vqa
+    gaps = pages["leaderboards/gaps.md"]
+    assert "Llama 2" in gaps and "-2.2" in gaps
 
 
 def test_comparison_table_sort_and_filter_data(pages):
     text = pages["kinds/model.md"]
     assert 'data-sort-method="number"' in text
-    assert '<td data-sort="20231127">2023-11-27</td>' in text  # dates sort as numbers
+    assert '<td data-label="Date" data-sort="20231127">2023-11-27</td>' in text  # dates sort as numbers
     assert 'data-sort="70000000000"' in text  # 70B
     assert 'data-filter="modalities"' in text and 'data-filter="access"' in text and 'data-filter="year-min"' in text
     assert 'data-action="csv"' in text

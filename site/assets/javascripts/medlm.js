@@ -23,6 +23,16 @@
     return cell.textContent;
   }
 
+  // Filters a row by every form control that has a data-filter attribute:
+  //   text              words all found in the row's text and data-text
+  //   <select> KEY      the row's data-KEY (space-separated tokens) holds the chosen value
+  //   checkbox KEY      when checked, the row's data-KEY holds the checkbox's value
+  //   year-min/max      data-year within the range;  size-max  a data-sizes value at most N
+  //   best              only the best row per data-group + data-model (data-value, data-lower)
+  // Filters, sort and hidden columns are kept in the page address (?key=value), so a view
+  // can be shared and survives a reload.
+  var RESERVED = { text: 1, "year-min": 1, "year-max": 1, "size-max": 1, best: 1 };
+
   function setupTable(box) {
     if (box.dataset.ready) return;
     box.dataset.ready = "1";
@@ -30,20 +40,36 @@
     var form = box.querySelector("form");
     var count = box.querySelector("[data-count]");
     var rows = Array.prototype.slice.call(table.tBodies[0].rows);
-    if (window.Tablesort) {
-      new window.Tablesort(table);
+    var sorter = window.Tablesort ? new window.Tablesort(table) : null;
+    var inputs = Array.prototype.slice.call(form.querySelectorAll("[data-filter]"));
+    var columnBoxes = Array.prototype.slice.call(form.querySelectorAll("input[data-column]"));
+    var sortState = null;
+
+    function wanted() {
+      var want = {};
+      inputs.forEach(function (input) {
+        var key = input.dataset.filter;
+        if (input.type === "checkbox") {
+          if (input.checked) want[key] = input.value;
+        } else if (input.value !== "") {
+          want[key] = input.value;
+        }
+      });
+      return want;
     }
-    var inputs = form.querySelectorAll("[data-filter]");
+
+    function hasToken(row, key, value) {
+      return (" " + (row.dataset[key.replace(/-([a-z])/g, function (m, c) { return c.toUpperCase(); })] || "") + " ")
+        .indexOf(" " + value + " ") !== -1;
+    }
 
     function apply() {
-      var want = {};
-      Array.prototype.forEach.call(inputs, function (input) { want[input.dataset.filter] = input.value; });
+      var want = wanted();
       var words = norm(want.text).split(/\s+/).filter(Boolean);
       var lo = parseInt(want["year-min"], 10);
       var hi = parseInt(want["year-max"], 10);
-      // Up to N billion parameters: a model passes when one of its variants is that small;
-      // a model with no recorded size is left out once a limit is set.
       var maxSize = parseFloat(want["size-max"]);
+      var best = {};
       var shown = 0;
       rows.forEach(function (row) {
         var ok = true;
@@ -51,25 +77,119 @@
           var hay = norm(row.textContent + " " + (row.dataset.text || ""));
           ok = words.every(function (w) { return hay.indexOf(w) !== -1; });
         }
-        ["modalities", "tasks", "access", "evidence"].forEach(function (key) {
-          if (ok && want[key]) ok = (" " + (row.dataset[key] || "") + " ").indexOf(" " + want[key] + " ") !== -1;
+        Object.keys(want).forEach(function (key) {
+          if (ok && !RESERVED[key]) ok = hasToken(row, key, want[key]);
         });
-        var year = parseInt(row.dataset.year, 10);
-        if (ok && !isNaN(lo)) ok = year >= lo;
-        if (ok && !isNaN(hi)) ok = year <= hi;
+        if (ok && row.dataset.year) {
+          var year = parseInt(row.dataset.year, 10);
+          if (!isNaN(lo)) ok = year >= lo;
+          if (ok && !isNaN(hi)) ok = year <= hi;
+        }
+        // Up to N billion parameters: a model passes when one of its variants is that small;
+        // a model with no recorded size is left out once a limit is set.
         if (ok && !isNaN(maxSize)) {
           ok = (row.dataset.sizes || "").split(" ").filter(Boolean).some(function (b) { return parseFloat(b) <= maxSize; });
         }
         row.hidden = !ok;
-        if (ok) shown += 1;
+        if (ok && want.best) {
+          var key = row.dataset.group + " " + row.dataset.model;
+          var value = parseFloat(row.dataset.value);
+          var lower = row.dataset.lower === "1";
+          var current = best[key];
+          if (!current || (lower ? value < current.value : value > current.value)) {
+            if (current) current.row.hidden = true;
+            best[key] = { row: row, value: value };
+          } else {
+            row.hidden = true;
+          }
+        }
       });
+      rows.forEach(function (row) { if (!row.hidden) shown += 1; });
       count.textContent = String(shown);
+      save(want);
     }
 
+    function hiddenColumns() {
+      return columnBoxes.filter(function (b) { return !b.checked; }).map(function (b) { return b.dataset.column; });
+    }
+
+    function showColumns() {
+      var hidden = {};
+      hiddenColumns().forEach(function (i) { hidden[i] = true; });
+      Array.prototype.forEach.call(table.rows, function (row) {
+        Array.prototype.forEach.call(row.cells, function (cell, i) { cell.hidden = !!hidden[i]; });
+      });
+    }
+
+    function save(want) {
+      if (!window.history || !window.history.replaceState) return;
+      var params = new URLSearchParams();
+      Object.keys(want).forEach(function (key) {
+        var input = form.querySelector("[data-filter='" + key + "']");
+        var initial = input && input.tagName === "SELECT" ? defaultOf(input) : input ? input.defaultValue : "";
+        if (input && input.type === "checkbox") initial = input.defaultChecked ? input.value : "";
+        if (want[key] !== initial) params.set(key, want[key]);
+      });
+      inputs.forEach(function (input) {
+        // a select whose default is not "all" must say when the reader chose "all"
+        if (input.tagName === "SELECT" && defaultOf(input) && !want[input.dataset.filter]) params.set(input.dataset.filter, "");
+      });
+      if (sortState) params.set("sort", sortState);
+      var hidden = hiddenColumns();
+      var initiallyHidden = (table.dataset.hiddenColumns || "").split(" ").filter(Boolean);
+      if (hidden.join(" ") !== initiallyHidden.join(" ")) params.set("hide", hidden.join(",") || "none");
+      var query = params.toString();
+      window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : "") + window.location.hash);
+    }
+
+    function defaultOf(select) {
+      var option = Array.prototype.find.call(select.options, function (o) { return o.defaultSelected; });
+      return option ? option.value : "";
+    }
+
+    function restore() {
+      var params = new URLSearchParams(window.location.search);
+      inputs.forEach(function (input) {
+        var key = input.dataset.filter;
+        if (!params.has(key)) return;
+        if (input.type === "checkbox") input.checked = params.get(key) === input.value;
+        else input.value = params.get(key);
+      });
+      if (params.has("hide")) {
+        var hide = params.get("hide") === "none" ? [] : params.get("hide").split(",");
+        columnBoxes.forEach(function (b) { b.checked = hide.indexOf(b.dataset.column) === -1; });
+      }
+      var sort = params.get("sort");
+      if (sort && sorter) {
+        var parts = sort.split("-");
+        var header = table.tHead.rows[0].cells[parseInt(parts[0], 10)];
+        if (header) {
+          sorter.sortTable(header);
+          if (parts[1] === "desc") sorter.sortTable(header);
+          sortState = sort;
+        }
+      }
+    }
+
+    if (sorter) {
+      table.addEventListener("afterSort", function () {
+        var header = table.tHead.querySelector("th[aria-sort]");
+        if (!header) return;
+        var index = Array.prototype.indexOf.call(header.parentNode.cells, header);
+        sortState = index + "-" + (header.getAttribute("aria-sort") === "descending" ? "desc" : "asc");
+        save(wanted());
+      });
+    }
     form.addEventListener("input", apply);
-    form.addEventListener("change", apply);
+    form.addEventListener("change", function (event) {
+      if (event.target.dataset && event.target.dataset.column !== undefined) showColumns();
+      apply();
+    });
     form.addEventListener("submit", function (event) { event.preventDefault(); });
-    form.addEventListener("reset", function () { window.setTimeout(apply, 0); });
+    form.addEventListener("reset", function () {
+      sortState = null;
+      window.setTimeout(function () { showColumns(); apply(); }, 0);
+    });
 
     var button = form.querySelector("[data-action=csv]");
     button.addEventListener("click", function () {
@@ -87,6 +207,8 @@
       link.click();
       window.setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
     });
+    restore();
+    showColumns();
     apply();
   }
 

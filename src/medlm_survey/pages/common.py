@@ -231,6 +231,7 @@ class Cell:
     href: str | None = None
     chips: list[tuple[str, str | None]] = field(default_factory=list)  # (label, href)
     css: str = ""
+    html: Markup | None = None  # pre-escaped content (badges, links) instead of text
 
 
 def chip_list(chips: Iterable[tuple[str, str | None]], css: str = "") -> Markup:
@@ -249,27 +250,60 @@ def chip_list(chips: Iterable[tuple[str, str | None]], css: str = "") -> Markup:
     return Markup("".join(parts))
 
 
-def table_cell(cell: Cell) -> Markup:
-    """One ``<td>`` of a comparison table (see :func:`chip_list` for why this is Python)."""
-    attributes = ""
+def table_cell(cell: Cell, label: str = "") -> Markup:
+    """One ``<td>`` of a comparison table (see :func:`chip_list` for why this is Python).
+
+    ``label`` is the column's name, repeated on the cell for the phone layout, where each
+    row is shown as a card of "label: value" lines.
+    """
+    attributes = f' data-label="{escape(label)}"' if label else ""
     if cell.sort is not None:
         attributes += f' data-sort="{escape(cell.sort)}"'
     if cell.css:
         attributes += f' class="{escape(cell.css)}"'
-    text = f'<a href="{escape(cell.href)}">{escape(cell.text)}</a>' if cell.href else escape(cell.text)
+    if cell.html is not None:
+        text = cell.html
+    else:
+        text = f'<a href="{escape(cell.href)}">{escape(cell.text)}</a>' if cell.href else escape(cell.text)
     return Markup(f"<td{attributes}>{text}{chip_list(cell.chips)}</td>")
 
 
 @dataclass
+class Facet:
+    """A select filter: rows whose ``data-<key>`` holds the chosen value (space-separated)."""
+
+    key: str
+    title: str
+    options: list[tuple[str, str]]  # (value, label)
+    default: str = ""  # the value selected when the page opens ("" = all)
+    all_label: str = "All"
+
+
+@dataclass
+class Toggle:
+    """A checkbox filter: when checked, rows whose ``data-<key>`` holds ``value``."""
+
+    key: str
+    value: str
+    label: str
+
+
+@dataclass
 class Table:
-    """A comparison table: columns, rows of cells, and per-row filter data."""
+    """A filterable, sortable table: columns, rows of cells with their filter data, and the
+    filters offered above it. The browser keeps filters and sort in the page address."""
 
     columns: list[tuple[str, str]]  # (label, sort method: "" | "number" | "none")
     rows: list[tuple[dict[str, str], list[Cell]]]
-    facets: list[tuple[str, str, list[tuple[str, str]]]]  # (data key, label, [(value, label)])
+    facets: list[Facet]
     name: str = "table"
     years: tuple[int, int] | None = None
     sizes: bool = False  # offer the "up to N billion parameters" filter
+    toggles: list[Toggle] = field(default_factory=list)
+    best: bool = False  # offer "best score per model" (rows carry data-group/-model/-value)
+    optional: list[int] = field(default_factory=list)  # indexes of columns a reader may hide
+    hidden: list[int] = field(default_factory=list)  # of those, hidden until the reader shows them
+    noun: str = "entries"
 
 
 class Renderer:

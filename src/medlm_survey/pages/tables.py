@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from medlm_survey.pages.common import (
     UNKNOWN_SIZE_SORT,
     Cell,
+    Facet,
     Renderer,
     Table,
     _evidence_level,
@@ -25,79 +26,120 @@ from medlm_survey.schema import KINDS, EntryBase, ModelEntry
 
 #: Columns of the kind tables.
 KIND_COLUMNS = {
-    "model": ["name", "families", "date", "organizations", "sizes", "modalities", "tasks", "access", "license", "scores"],
+    "model": [
+        "name", "families", "date", "organizations", "sizes", "modalities", "tasks", "access", "license",
+        "scores", "trained_on", "base_models",
+    ],
     "dataset": ["name", "families", "date", "size", "modalities", "tasks", "access", "license", "used_by"],
     "benchmark": ["name", "families", "date", "metrics", "size", "modalities", "tasks", "access", "scores"],
     "survey": ["name", "families", "date", "organizations", "modalities", "tasks", "covers"],
 }
-FAMILY_COLUMNS = ["name", "kind", "date", "organizations", "sizes", "modalities", "tasks", "access", "license"]
+FAMILY_COLUMNS = [
+    "name", "kind", "date", "organizations", "sizes", "modalities", "tasks", "access", "license", "trained_on", "base_models",
+]
+
+
+#: Column heads: (label, sort method).
+HEADS = {
+    "name": ("Name", ""),
+    "kind": ("Kind", ""),
+    "families": ("Families", ""),
+    "date": ("Date", "number"),
+    "organizations": ("Organisations", ""),
+    "sizes": ("Sizes", "number"),
+    "modalities": ("Modalities", ""),
+    "tasks": ("Tasks", ""),
+    "access": ("Access", ""),
+    "license": ("License", ""),
+    "size": ("Size", ""),
+    "metrics": ("Metrics", ""),
+    "scores": ("Scores", "number"),
+    "used_by": ("Trained models", "number"),
+    "covers": ("Covers", "number"),
+    "trained_on": ("Trained on", ""),
+    "base_models": ("Based on", ""),
+}
+#: Columns a reader may hide, and those hidden until asked for.
+OPTIONAL = {"organizations", "modalities", "tasks", "license", "trained_on", "base_models"}
+HIDDEN = {"trained_on", "base_models"}
+
+
+def access_key(entry: EntryBase) -> str:
+    """The access filter value: 'open' splits into open weights (models) and open data."""
+    if not entry.access:
+        return ""
+    if entry.access == "open":
+        return "open-weights" if entry.kind == "model" else "open-data"
+    return entry.access
 
 
 def entry_table(r: Renderer, page: str, entries: Iterable[EntryBase], columns: list[str], name: str) -> Table:
     """Rows for ``entries`` with the chosen columns; facets from the values present."""
-    heads = {
-        "name": ("Name", ""),
-        "kind": ("Kind", ""),
-        "families": ("Families", ""),
-        "date": ("Date", "number"),
-        "organizations": ("Organisations", ""),
-        "sizes": ("Sizes", "number"),
-        "modalities": ("Modalities", ""),
-        "tasks": ("Tasks", ""),
-        "access": ("Access", ""),
-        "license": ("License", ""),
-        "size": ("Size", ""),
-        "metrics": ("Metrics", ""),
-        "scores": ("Scores", "number"),
-        "used_by": ("Trained models", "number"),
-        "covers": ("Covers", "number"),
-    }
     rows = []
-    facet_values: dict[str, Counter] = {"modalities": Counter(), "tasks": Counter(), "access": Counter(), "evidence": Counter()}
+    facet_values: dict[str, Counter] = {key: Counter() for key in ("kind", "scope", "modalities", "tasks", "access", "evidence")}
+    access_labels: dict[str, str] = {}
     years = []
     for entry in entries:
-        cells = []
-        for column in columns:
-            cells.append(_cell(r, page, entry, column))
+        cells = [_cell(r, page, entry, column) for column in columns]
+        evidence = _evidence_level(entry)
+        access = access_key(entry)
         data = {
             "year": str(entry.year),
             "modalities": " ".join(entry.modalities),
             "tasks": " ".join(entry.tasks),
-            "access": entry.access or "",
+            "access": access,
             "kind": entry.kind,
+            "scope": entry.scope,
+            "evidence": evidence,
             "families": " ".join(entry.categories),
             "text": " ".join(entry.aliases).lower(),
             # Sizes in billions of parameters, one per variant, for the size filter.
             "sizes": " ".join(f"{c / 1e9:g}" for c in entry.parameter_counts) if isinstance(entry, ModelEntry) else "",
         }
+        facet_values["kind"][entry.kind] += 1
+        facet_values["scope"][entry.scope] += 1
         for key in ("modalities", "tasks"):
             facet_values[key].update(getattr(entry, key))
-        if entry.access:
-            facet_values["access"][entry.access] += 1
-        evidence = _evidence_level(entry)
-        data["evidence"] = evidence
+        if access:
+            facet_values["access"][access] += 1
+            access_labels[access] = access_label(entry)
         if evidence:
             facet_values["evidence"][evidence] += 1
         years.append(entry.year)
         rows.append((data, cells))
+    label = {
+        "kind": lambda v: r.taxonomy.label("kinds", v),
+        "scope": lambda v: {"medical": "Medical", "general": "General-purpose base"}.get(v, v),
+        "modalities": lambda v: r.taxonomy.label("modalities", v),
+        "tasks": lambda v: r.taxonomy.label("tasks", v),
+        "access": lambda v: access_labels.get(v, v),
+        "evidence": lambda v: r.taxonomy.label("evidence_levels", v),
+    }
     facets = []
-    for key, vocabulary, title in (
-        ("modalities", "modalities", "Modality"),
-        ("tasks", "tasks", "Task"),
-        ("access", "access", "Access"),
-        ("evidence", "evidence_levels", "Clinical evidence"),
+    for key, title in (
+        ("kind", "Kind"),
+        ("scope", "Scope"),
+        ("modalities", "Modality"),
+        ("tasks", "Task"),
+        ("access", "Access"),
+        ("evidence", "Clinical evidence"),
     ):
-        values = sorted(facet_values[key], key=lambda t: r.taxonomy.label(vocabulary, t).lower())
-        if values:
-            facets.append((key, title, [(v, f"{r.taxonomy.label(vocabulary, v)} ({facet_values[key][v]})") for v in values]))
+        counts = facet_values[key]
+        if not counts or (key in ("kind", "scope") and len(counts) < 2):
+            continue  # a filter with one choice filters nothing
+        values = sorted(counts, key=lambda v: label[key](v).lower())
+        facets.append(Facet(key, title, [(v, f"{label[key](v)} ({counts[v]})") for v in values]))
     return Table(
-        columns=[heads[c] for c in columns],
+        columns=[HEADS[c] for c in columns],
         rows=rows,
         facets=facets,
         name=name,
         years=(min(years), max(years)) if years else None,
         sizes="sizes" in columns,
+        optional=[i for i, c in enumerate(columns) if c in OPTIONAL],
+        hidden=[i for i, c in enumerate(columns) if c in HIDDEN],
     )
+
 
 def _cell(r: Renderer, page: str, entry: EntryBase, column: str) -> Cell:
     c = r.catalog
@@ -112,7 +154,9 @@ def _cell(r: Renderer, page: str, entry: EntryBase, column: str) -> Cell:
     if column == "organizations":
         return Cell("; ".join(entry.organizations))
     if column == "sizes":
-        if not isinstance(entry, ModelEntry) or not entry.parameter_counts:
+        if not isinstance(entry, ModelEntry):
+            return Cell("", sort=UNKNOWN_SIZE_SORT)
+        if not entry.parameter_counts:
             return Cell("not recorded", sort=UNKNOWN_SIZE_SORT, css="medlm-unrecorded")
         return Cell(size_label(entry), sort=format_parameters(entry.parameter_counts[0]))
     if column in ("modalities", "tasks"):
@@ -136,9 +180,14 @@ def _cell(r: Renderer, page: str, entry: EntryBase, column: str) -> Cell:
     if column == "covers":
         n = len(getattr(entry, "covers", ()))
         return Cell(str(n), sort=str(n))
+    if column in ("trained_on", "base_models"):
+        if not isinstance(entry, ModelEntry):
+            return Cell("")
+        ids = getattr(entry, column)
+        if ids is None:
+            return Cell("not recorded", css="medlm-unrecorded")
+        return Cell(chips=[r.entry_ref(page, i) for i in ids])
     raise ValueError(column)
-
-# -- leaderboards
 
 
 def table_pages(r: Renderer) -> dict[str, str]:
@@ -149,7 +198,7 @@ def table_pages(r: Renderer) -> dict[str, str]:
         path = term_path("categories", family)
         members = [e for e in catalog.entries if family in e.categories]
         table = entry_table(r, path, newest(members, len(members)), FAMILY_COLUMNS, f"family-{family}")
-        pages[path] = front_matter(generated=True, search={"exclude": True}) + r.render(
+        pages[path] = front_matter(generated=True, search={"exclude": True}, hide=["navigation", "toc"]) + r.render(
             "table.md.j2", page=path, title=tax.label("categories", family),
             description=tax.term("categories", family).description, table=table, family=family,
             kind_counts=Counter(e.kind for e in members))
@@ -157,7 +206,7 @@ def table_pages(r: Renderer) -> dict[str, str]:
         path = term_path("kinds", kind)
         members = catalog.by_kind.get(kind, ())
         table = entry_table(r, path, newest(members, len(members)), KIND_COLUMNS[kind], f"kind-{kind}")
-        pages[path] = front_matter(generated=True, search={"exclude": True}) + r.render(
+        pages[path] = front_matter(generated=True, search={"exclude": True}, hide=["navigation", "toc"]) + r.render(
             "table.md.j2", page=path, title=tax.label("kinds", kind) + "s",
             description=tax.term("kinds", kind).description if tax.has("kinds", kind) else "",
             table=table, family=None, kind_counts=None)
