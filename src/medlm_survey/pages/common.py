@@ -14,6 +14,7 @@ emitted only for http(s) URLs (:func:`safe_url`).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import json
 import re
@@ -402,6 +403,49 @@ class Renderer:
             title = f"as printed in the source: {printed} on {on}"
             return Markup(f'<span title="{escape(title)}">{escape(text)}<span class="medlm-printed"> ({escape(printed)})</span></span>')
         return Markup(escape(text))
+
+    @functools.cached_property
+    def overlaps(self) -> dict:
+        """``{(model id, result index): Overlap}`` (analysis.overlap_flags), computed once."""
+        from medlm_survey.analysis import overlap_flags
+
+        return overlap_flags(self.catalog)
+
+    @functools.cached_property
+    def gaps(self) -> list:
+        """Every reproduction gap (analysis.reproduction_gaps), largest first, computed once."""
+        from medlm_survey.analysis import reproduction_gaps
+
+        return reproduction_gaps(self.catalog)
+
+    @functools.cached_property
+    def gap_by_score(self) -> dict:
+        """``{(model id, index of the independent result): Gap}``."""
+        out = {}
+        for gap in self.gaps:
+            index = next(i for i, res in enumerate(gap.model.results) if res is gap.independent)
+            out[(gap.model.id, index)] = gap
+        return out
+
+    def notes_html(self, model_id: str, index: int) -> Markup:
+        """Badges for one score: its reproduction gap and its train/test overlap, if any."""
+        parts = []
+        gap = self.gap_by_score.get((model_id, index))
+        if gap is not None:
+            sign = "+" if gap.gap > 0 else "−" if gap.gap < 0 else "±"
+            worse = " medlm-gap-worse" if gap.worse else ""
+            parts.append(
+                f'<span class="medlm-badge medlm-gap-badge{worse}" title="independent minus self-reported, on the '
+                f'metric\'s scale">Δ {sign}{escape(format_value(round(abs(gap.gap), 4)))} vs self-reported</span>'
+            )
+        overlap = self.overlaps.get((model_id, index))
+        if overlap is not None:
+            why = escape(overlap.explain(self.catalog))
+            parts.append(
+                f'<span class="medlm-badge medlm-overlap" title="{why}">train/test overlap</span>'
+                f'<span class="medlm-overlap-path"> {why}</span>'
+            )
+        return Markup("".join(parts))
 
     def render(self, template: str, **context) -> str:
         return self.env.get_template(template).render(**context)

@@ -16,9 +16,7 @@ import html
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from markupsafe import Markup, escape
-
-from medlm_survey.analysis import Gap, Overlap, reproduction_gaps, score_index
+from medlm_survey.analysis import Gap, Overlap, score_index
 from medlm_survey.catalog import Score
 from medlm_survey.pages.common import (
     Cell,
@@ -30,7 +28,6 @@ from medlm_survey.pages.common import (
     display_value,
     entry_path,
     format_parameters,
-    format_value,
     front_matter,
     leaderboard_path,
     relative,
@@ -124,26 +121,6 @@ def _size(score: Score) -> float | None:
     return counts[0] if len(counts) == 1 else None
 
 
-def _flags_html(r: Renderer, page: str, score: Score, board: Board) -> Markup:
-    key = (score.model.id, score_index(score))
-    parts = []
-    gap = board.gaps.get(key)
-    if gap is not None:
-        sign = "+" if gap.gap > 0 else "−" if gap.gap < 0 else "±"
-        worse = " medlm-gap-worse" if gap.worse else ""
-        parts.append(
-            f'<span class="medlm-badge medlm-gap-badge{worse}" title="independent minus self-reported, on the metric\'s scale">'
-            f"Δ {sign}{escape(format_value(round(abs(gap.gap), 4)))} vs self-reported</span>"
-        )
-    overlap = board.flags.get(key)
-    if overlap is not None:
-        parts.append(
-            f'<span class="medlm-badge medlm-overlap" title="{escape(overlap.explain(r.catalog))}">train/test overlap</span>'
-            f'<span class="medlm-overlap-path"> {escape(overlap.explain(r.catalog))}</span>'
-        )
-    return Markup("".join(parts))
-
-
 def board_table(r: Renderer, page: str, board: Board) -> Table:
     """The single leaderboard table: one row per score, ranked within its setting."""
     columns = [
@@ -190,7 +167,7 @@ def board_table(r: Renderer, page: str, board: Board) -> Table:
                 Cell(group["label"]),
                 Cell(sort=f"{shown:.10g}", css="medlm-num", html=r.value_html(score.result, shown)),
                 Cell(html=r.source_html(page, score.result)),
-                Cell(html=_flags_html(r, page, score, board)),
+                Cell(html=r.notes_html(model.id, index)),
             ]
             rows.append((data, cells))
     facets = [
@@ -288,16 +265,10 @@ def chart_path(benchmark_id: str) -> str:
 def leaderboard_pages(r: Renderer, chart: bool = True) -> tuple[dict[str, str], list]:
     """One page per benchmark with scores, the index and the reproduction-gaps page;
     returns (pages, boards) where boards is [(benchmark entry, Board)]."""
-    from medlm_survey.analysis import overlap_flags
     from medlm_survey.pages.timeline import chart_svg
 
     catalog = r.catalog
-    flags = overlap_flags(catalog)
-    gaps = reproduction_gaps(catalog)
-    gap_by_score = {}
-    for gap in gaps:
-        index = next(i for i, res in enumerate(gap.model.results) if res is gap.independent)
-        gap_by_score[(gap.model.id, index)] = gap
+    flags, gaps, gap_by_score = r.overlaps, r.gaps, r.gap_by_score
     pages: dict[str, str] = {}
     boards = []
     for benchmark_id in sorted(catalog.scores_on):
