@@ -156,12 +156,19 @@ def _https(value: str) -> str:
     return value
 
 
+#: A licence that SPDX does not list, named the way the SPDX specification allows
+#: (``LicenseRef-<idstring>``, idstring of letters, digits, '.' and '-'), e.g.
+#: ``LicenseRef-Llama-3.1-Community`` or ``LicenseRef-Owkin-Non-Commercial``.
+_LICENSE_REF_RE = re.compile(r"^LicenseRef-[A-Za-z0-9.-]+$")
+
+
 def _license(value: str) -> str:
-    if value in LICENSE_WORDS or value in LICENSES:
+    if value in LICENSE_WORDS or value in LICENSES or _LICENSE_REF_RE.match(value):
         return value
     raise _error(
         "invalid_license",
-        "license '{value}' is not an SPDX id, 'proprietary' or 'unknown'{suggestion}",
+        "license '{value}' is not an SPDX id, a LicenseRef-<name> for a licence SPDX does not list, "
+        "'proprietary' or 'unknown'{suggestion}",
         value=value,
         suggestion=hint(value, [*LICENSES, *LICENSE_WORDS], cutoff=80),
     )
@@ -554,7 +561,9 @@ class EntryBase(Node):
     links: Links = Field(default_factory=Links)
     """Code, weights, data, homepage and demo links."""
     license: Annotated[str, AfterValidator(_license)] | None = Field(default=None, examples=["Apache-2.0", "proprietary"])
-    """SPDX license id, 'proprietary' or 'unknown'."""
+    """SPDX license id (Apache-2.0, CC-BY-NC-4.0), LicenseRef-<name> for a named licence SPDX does
+    not list (LicenseRef-Llama-3.1-Community), 'proprietary' (no public terms: API or closed) or
+    'unknown' (no licence stated where the artefact is published)."""
     access: AccessTerm | None = None
     """How it can be obtained: models open/gated/api/closed; data open/credentialed/on-request/private."""
     modalities: list[Modality] = Field(default_factory=list)
