@@ -1,7 +1,8 @@
 """Exports of the catalogue: JSON, CSV, BibTeX, an Atom feed and a static JSON API.
 
-Every output is deterministic (no timestamps beyond the entries' own dates), so a rebuild
-of an unchanged catalogue changes no file. The site build calls :func:`write_downloads`;
+Every output is deterministic (no timestamps but the entries' own dates and, in the feed,
+the dates git records for their files), so a rebuild of an unchanged catalogue changes no
+file. BibTeX is written by :mod:`medlm_survey.bibtex`. The site build calls :func:`write_downloads`;
 ``medlm-survey export`` calls the single renderers in :data:`FORMATS`.
 
 Static API (paths relative to the downloads folder, ``downloads/`` of the site)::
@@ -15,20 +16,20 @@ Static API (paths relative to the downloads folder, ``downloads/`` of the site):
 from __future__ import annotations
 
 import csv
-import functools
+import datetime as dt
 import io
 import json
 import re
-import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from pybtex.database import BibliographyData, Entry, Person
-from pybtex.database.output.bibtex import Writer as _BibtexWriter
+from medlm_survey import history
 
+# BibTeX has its own module; bibtex_text stays importable from here (render.py uses it).
+from medlm_survey.bibtex import bibtex_text, render_bibtex  # noqa: F401
 from medlm_survey.catalog import Catalog
-from medlm_survey.schema import SCHEMA_VERSION, EntryBase
+from medlm_survey.schema import SCHEMA_VERSION, EntryBase, parse_date
 
 #: The published site (``site_url`` of mkdocs.yml; a test keeps the two equal).
 SITE_URL = "https://medlm-survey.github.io/medlm-survey/"
@@ -124,12 +125,29 @@ def _write_files(target_dir: Path, files: dict[str, str]) -> list[Path]:
 
 # --- CSV -------------------------------------------------------------------------------
 
+#: A cell whose first non-blank character is one of these would be run as a formula by
+#: Excel, LibreOffice or Google Sheets (CSV injection); the same rule as ``csvField`` in
+#: site/assets/javascripts/medlm.js, which guards the tables' CSV download (a test keeps
+#: the two equal).
+FORMULA_START = re.compile(r"^[=+\-@\t\r]")
+#: What JavaScript's trim() removes before that test (its \s, which includes U+FEFF).
+_LEADING_SPACE = re.compile(r"^[\s\ufeff]+")
+#: Byte-order mark: Excel reads a CSV file as UTF-8 only when it starts with one.
+BOM = "\ufeff"
+
+
+def spreadsheet_safe(text: str) -> str:
+    """``=HYPERLINK(...)`` -> ``'=HYPERLINK(...)``: a leading apostrophe makes a spreadsheet
+    show the cell as text (OWASP's advice for CSV injection)."""
+    return "'" + text if FORMULA_START.match(_LEADING_SPACE.sub("", text)) else text
+
+
 def _cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, (list, tuple)):
-        return LIST_SEPARATOR.join(str(v) for v in value)
-    return str(value)
+        return spreadsheet_safe(LIST_SEPARATOR.join(str(v) for v in value))
+    return spreadsheet_safe(str(value))
 
 
 def csv_row(entry: EntryBase) -> dict[str, str]:
@@ -147,166 +165,77 @@ def csv_row(entry: EntryBase) -> dict[str, str]:
         doi=paper.doi if paper else None,
         paper_url=paper.url if paper else None,
         results=len(getattr(entry, "results", ())),
+        # Entry format v2 keeps sizes per variant: every size the model was released in.
+        parameters=[v.parameters for v in getattr(entry, "variants", ()) if v.parameters] or None,
         **{link: getattr(entry.links, link) for link in ("code", "weights", "data", "homepage", "demo")},
     )
     return {name: _cell(values[name]) for name in CSV_COLUMNS}
 
 
 def render_csv(catalog: Catalog) -> str:
-    """``entries.csv``: a header and one row per entry (RFC 4180 quoting, CRLF line ends)."""
+    """``entries.csv``: a header and one row per entry (RFC 4180 quoting, CRLF line ends).
+
+    The text starts with a byte-order mark so that Excel opens it as UTF-8, and no cell
+    starts like a formula (:func:`spreadsheet_safe`).
+    """
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS)
     writer.writeheader()
     for entry in catalog.entries:
         writer.writerow(csv_row(entry))
-    return buffer.getvalue()
-
-
-# --- BibTeX ----------------------------------------------------------------------------
-
-_LATEX_SPECIALS = {
-    "\\": r"\textbackslash{}",
-    # BibTeX counts braces even after a backslash, so a lone "\{" would unbalance a field.
-    "{": r"\textbraceleft{}",
-    "}": r"\textbraceright{}",
-    "&": r"\&",
-    "%": r"\%",
-    "$": r"\$",
-    "#": r"\#",
-    "_": r"\_",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
-}
-_COMBINING_ACCENTS = {
-    "\u0300": "`", "\u0301": "'", "\u0302": "^", "\u0303": "~", "\u0304": "=", "\u0306": "u",
-    "\u0307": ".", "\u0308": '"', "\u030a": "r", "\u030b": "H", "\u030c": "v", "\u0327": "c",
-    "\u0328": "k",
-}  # fmt: skip
-_LETTERS = {
-    "ß": r"{\ss}", "æ": r"{\ae}", "Æ": r"{\AE}", "ø": r"{\o}", "Ø": r"{\O}", "ł": r"{\l}",
-    "Ł": r"{\L}", "œ": r"{\oe}", "Œ": r"{\OE}", "å": r"{\aa}", "Å": r"{\AA}", "ı": r"{\i}",
-    "–": "--", "—": "---", "‘": "`", "’": "'", "“": "``", "”": "''",
-}  # fmt: skip
-_CONFERENCE = re.compile(
-    r"\b(?:conference|proceedings|symposium|workshop|track|neurips|nips|icml|iclr|cvpr|iccv|eccv|"
-    r"miccai|acl|emnlp|naacl|coling|aaai|ijcai|kdd|mlhc|chil|midl|isbi|wacv|findings)\b",
-    re.IGNORECASE,
-)
-
-
-def latex_escape(text: str) -> str:
-    """Plain text -> BibTeX-safe LaTeX: specials escaped, accents as ``{\\"u}``.
-
-    Characters without a LaTeX spelling (e.g. CJK) stay as UTF-8; the file is UTF-8 and
-    biber, bibtexu and pybtex read it.
-    """
-    out = []
-    for char in text:
-        if char in _LATEX_SPECIALS:
-            out.append(_LATEX_SPECIALS[char])
-        elif ord(char) < 128:
-            out.append(char)
-        elif char in _LETTERS:
-            out.append(_LETTERS[char])
-        else:
-            base, *marks = unicodedata.normalize("NFD", char)
-            if marks and len(marks) == 1 and marks[0] in _COMBINING_ACCENTS and ord(base) < 128:
-                accent = _COMBINING_ACCENTS[marks[0]]
-                sep = " " if accent.isalpha() else ""
-                out.append(f"{{\\{accent}{sep}{base}}}")
-            else:
-                out.append(char)
-    return "".join(out)
-
-
-def protect_capitals(escaped_title: str) -> str:
-    """Brace words with capitals after their first letter ('{BiomedCLIP}', '{GPT-4}').
-
-    Why: BibTeX styles lower-case titles; braces keep acronyms and model names as written.
-    """
-    words = escaped_title.split(" ")
-    return " ".join(
-        f"{{{word}}}" if any(c.isupper() for c in word[1:]) and "\\" not in word else word for word in words
-    )
-
-
-class _LatexWriter(_BibtexWriter):
-    """pybtex's BibTeX writer for fields that are LaTeX already (see :func:`latex_escape`).
-
-    Why: pybtex 0.26 passes fields through latexcodec, which would escape our escapes
-    again, while 0.24 and 0.25 write them as given; escaping here gives the same file on
-    every supported version, with accents braced as BibTeX wants them (``{\\"u}``).
-    """
-
-    def _encode(self, text: str) -> str:
-        return text
-
-
-def citation_key(entry: EntryBase) -> str:
-    """The entry id: unique in the catalogue and never changed, so citations stay valid."""
-    return entry.id
-
-
-def bibtex_entry(entry: EntryBase) -> Entry | None:
-    """The pybtex record of an entry's paper, or None when it names no paper."""
-    paper = entry.paper
-    if paper is None:
-        return None
-    fields = {"title": protect_capitals(latex_escape(paper.title)), "year": str(paper.year or entry.year)}
-    venue = paper.venue if paper.venue and paper.venue.lower() != "arxiv" else None
-    if venue and _CONFERENCE.search(venue):
-        kind, fields["booktitle"] = "inproceedings", latex_escape(venue)
-    elif venue:
-        kind, fields["journal"] = "article", latex_escape(venue)
-    else:
-        kind = "misc"
-    if paper.arxiv:
-        fields.update(eprint=paper.arxiv, archiveprefix="arXiv")
-    if paper.doi:
-        fields["doi"] = latex_escape(paper.doi)
-    url = paper.url or (f"https://arxiv.org/abs/{paper.arxiv}" if paper.arxiv else None)
-    if url:
-        fields["url"] = url
-    authors = [Person(latex_escape(name)) if " " in name else Person(f"{{{latex_escape(name)}}}") for name in paper.author_names()]
-    return Entry(kind, fields=fields, persons={"author": authors})
-
-
-@functools.cache
-def _writer() -> _LatexWriter:
-    # One writer for everything: pybtex looks its plugins up through entry points on every
-    # to_string() of a fresh writer, which costs milliseconds per entry.
-    return _LatexWriter()
-
-
-def bibtex_text(entry: EntryBase) -> str:
-    """One entry's BibTeX record as text ('' when it names no paper), as in references.bib."""
-    record = bibtex_entry(entry)
-    if record is None:
-        return ""
-    return _writer().to_string(BibliographyData(entries={citation_key(entry): record})).strip()
-
-
-def render_bibtex(catalog: Catalog) -> str:
-    """``references.bib``: one record per entry with a paper, keyed by entry id."""
-    records = {}
-    for entry in catalog.entries:
-        record = bibtex_entry(entry)
-        if record is not None:
-            records[citation_key(entry)] = record
-    if not records:
-        return ""
-    return _writer().to_string(BibliographyData(entries=records))
+    return BOM + buffer.getvalue()
 
 
 # --- Atom feed -------------------------------------------------------------------------
 
-def _timestamp(date: str) -> str:
-    return (date if len(date) == 10 else f"{date}-01") + "T00:00:00Z"
+#: Characters XML 1.0 forbids (C0 controls but tab and line ends, lone surrogates, U+FFFE,
+#: U+FFFF) or discourages (DEL and the C1 controls, the noncharacters U+FDD0-U+FDEF).
+#: Validation rejects control characters in entries; the feed drops any that get through.
+_NOT_XML = re.compile("[^\t\n\r\x20-\x7e\xa0-\ufdcf\ufdf0-\ufffd\U00010000-\U0010ffff]")
 
 
-def newest(catalog: Catalog, limit: int = FEED_SIZE) -> list[EntryBase]:
-    """The ``limit`` most recent entries by date (id breaks ties, for a stable order)."""
-    return sorted(catalog.entries, key=lambda e: (e.date_key, e.id), reverse=True)[:limit]
+def xml_text(text: str) -> str:
+    """``text`` without the characters an XML 1.0 document may not (or should not) hold."""
+    return _NOT_XML.sub("", text)
+
+
+def _utc(when: dt.date) -> dt.datetime:
+    """A date as midnight UTC; a datetime in UTC (a naive one is taken to be UTC)."""
+    if not isinstance(when, dt.datetime):
+        return dt.datetime(when.year, when.month, when.day, tzinfo=dt.UTC)
+    return when.astimezone(dt.UTC) if when.tzinfo else when.replace(tzinfo=dt.UTC)
+
+
+def _timestamp(when: dt.date) -> str:
+    return _utc(when).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def release_date(entry: EntryBase) -> dt.datetime:
+    """The entry's own date (a month-only date at its first day), midnight UTC."""
+    year, month, day = parse_date(entry.date)
+    return dt.datetime(year, month, day or 1, tzinfo=dt.UTC)
+
+
+def added_dates(catalog: Catalog) -> dict[str, dt.datetime]:
+    """Entry id -> when its file was added to the catalogue (git history; see
+    :func:`medlm_survey.history.added_dates`). Entries git does not know are missing."""
+    by_path = history.added_dates(catalog.root)
+    return {entry_id: by_path[path] for entry_id, path in catalog.paths.items() if path in by_path}
+
+
+def newest(
+    entries: Iterable[EntryBase], added: Mapping[str, dt.date] | None = None, limit: int = FEED_SIZE
+) -> list[tuple[EntryBase, dt.datetime]]:
+    """The ``limit`` entries added most recently, with that date, newest first.
+
+    Args:
+        added: entry id -> when it was added to the catalogue; an entry without one counts
+            from its own date (as when git is not available).
+    """
+    added = added or {}
+    dated = [(entry, _utc(added[entry.id]) if entry.id in added else release_date(entry)) for entry in entries]
+    # Ties (one commit adds many entries) go by id, for a stable order.
+    return sorted(dated, key=lambda pair: (pair[1], pair[0].id), reverse=True)[:limit]
 
 
 def page_url(entry: EntryBase, site_url: str = SITE_URL) -> str:
@@ -314,14 +243,19 @@ def page_url(entry: EntryBase, site_url: str = SITE_URL) -> str:
 
 
 def render_feed(
-    catalog: Catalog,
+    entries: Iterable[EntryBase],
+    added: Mapping[str, dt.date] | None = None,
+    *,
     site_url: str = SITE_URL,
     limit: int = FEED_SIZE,
     base_url: str | None = None,
 ) -> str:
-    """``feed.xml``: an Atom 1.0 feed of the newest entries (by their release date).
+    """``feed.xml``: an Atom 1.0 feed of the entries added to the catalogue most recently.
 
     Args:
+        entries: the catalogue's entries.
+        added: entry id -> when the entry was added (:func:`added_dates`); entries without
+            one are dated by their own date.
         site_url: the site root; entries link to their pages there.
         base_url: the published URL of the folder holding ``feed.xml`` and ``api/``.
     """
@@ -329,25 +263,26 @@ def render_feed(
     ET.register_namespace("", ATOM)
 
     def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-        element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
-        element.text = text
+        element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", {k: xml_text(v) for k, v in attrs.items()})
+        element.text = None if text is None else xml_text(text)
         return element
 
-    items = newest(catalog, limit)
+    items = newest(entries, added, limit)
     feed = ET.Element(f"{{{ATOM}}}feed")
     sub(feed, "id", base_url + "feed.xml")
     sub(feed, "title", "medlm-survey: newest entries")
-    sub(feed, "subtitle", "Medical large models, datasets, benchmarks and surveys")
-    sub(feed, "updated", _timestamp(items[0].date) if items else "1970-01-01T00:00:00Z")
+    sub(feed, "subtitle", "Medical large models, datasets, benchmarks and surveys, as they join the catalogue")
+    sub(feed, "updated", _timestamp(items[0][1]) if items else "1970-01-01T00:00:00Z")
     sub(feed, "link", rel="self", type="application/atom+xml", href=base_url + "feed.xml")
     sub(feed, "link", rel="alternate", type="text/html", href=site_url)
     author = sub(feed, "author")
     sub(author, "name", "medlm-survey contributors")
-    for item in items:
+    for item, when in items:
         element = sub(feed, "entry")
         sub(element, "id", base_url + api_path(item.id))
         sub(element, "title", f"{item.name} ({item.kind})")
-        sub(element, "updated", _timestamp(item.date))
+        sub(element, "published", _timestamp(when))
+        sub(element, "updated", _timestamp(when))
         sub(element, "link", rel="alternate", type="text/html", href=page_url(item, site_url))
         sub(element, "link", rel="related", type="application/json", href=base_url + api_path(item.id))
         for category in item.categories:
@@ -357,6 +292,11 @@ def render_feed(
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
 
 
+def render_catalog_feed(catalog: Catalog, site_url: str = SITE_URL, base_url: str | None = None) -> str:
+    """:func:`render_feed` of a catalogue, dated by git history where there is one."""
+    return render_feed(catalog.entries, added_dates(catalog), site_url=site_url, base_url=base_url)
+
+
 # --- everything at once ----------------------------------------------------------------
 
 #: ``medlm-survey export --format``: name -> renderer.
@@ -364,7 +304,7 @@ FORMATS: dict[str, Callable[[Catalog], str]] = {
     "json": render_json,
     "csv": render_csv,
     "bibtex": render_bibtex,
-    "atom": render_feed,
+    "atom": render_catalog_feed,
 }
 
 
@@ -385,7 +325,7 @@ def render_downloads(catalog: Catalog, *, site_url: str = SITE_URL, base_url: st
         "entries.json": render_json(catalog),
         "entries.csv": render_csv(catalog),
         "references.bib": render_bibtex(catalog),
-        "feed.xml": render_feed(catalog, site_url, base_url=base_url),
+        "feed.xml": render_catalog_feed(catalog, site_url, base_url=base_url),
         **render_api(catalog, base_url),
     }
 

@@ -219,6 +219,10 @@ def generate_docs(
     timings["render"] = time.perf_counter() - started
     started = time.perf_counter()
     files.update(collect_downloads(catalog))
+    # The feed is announced in every page's head from the site root. Why not downloads/:
+    # Material's instant navigation fetches sitemap.xml beside every <link rel="alternate">
+    # (for language versions), and there is no sitemap in downloads/ (a 404 on every page).
+    files["feed.xml"] = files["downloads/feed.xml"]
     # The JSON Schema is served at its own $id (schema_export.SCHEMA_ID), so editors and
     # validators that follow the id find it; it is the committed schema/entry.schema.json.
     files[SCHEMA_PATH] = schema_json(catalog.taxonomy).encode("utf-8")

@@ -1,27 +1,33 @@
-"""Exports round-trip: JSON against the schema, BibTeX through pybtex, CSV row per entry, Atom."""
+"""Exports: JSON against the schema, CSV safe in a spreadsheet, the Atom feed valid and dated
+by git history, the downloads and the command. BibTeX: test_bibtex.py, test_bibtex_latex.py."""
 
 from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
 import io
 import json
 import re
 from xml.etree import ElementTree as ET
 
+import feedparser
 import jsonschema
-import latexcodec  # noqa: F401 - registers the "ulatex" codec
 import pytest
+import yaml
 from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
+from lxml import etree as lxml_etree
 from pybtex.database import parse_string
 
 from medlm_survey import export
 from medlm_survey.catalog import load_catalog
 from medlm_survey.cli import cli
-from medlm_survey.schema import SCHEMA_VERSION
+from medlm_survey.schema import SCHEMA_VERSION, ModelEntry
 from tests.conftest import REPO, TODAY
+
+from .conftest import DATA
 
 SCHEMA = json.loads((REPO / "schema" / "entry.schema.json").read_text())
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker())
@@ -36,34 +42,6 @@ def mini(mini_root, taxonomy):
 @pytest.fixture(scope="module")
 def real():
     return load_catalog(REPO)
-
-
-# LaTeX -> text for the round trip: our escapes, then latexcodec for accents, then braces.
-_SPECIALS = {r"\textbackslash{}": "\\", r"\textasciitilde{}": "~", r"\textasciicircum{}": "^",
-             r"\textbraceleft{}": "{", r"\textbraceright{}": "}", r"\&": "&", r"\%": "%", r"\$": "$", r"\#": "#", r"\_": "_"}  # fmt: skip
-
-
-def from_latex(text: str) -> str:
-    for index, special in enumerate(_SPECIALS):
-        text = text.replace(special, chr(0xE000 + index))
-    text = codecs.decode(text, "ulatex").replace("{", "").replace("}", "")
-    for index, plain in enumerate(_SPECIALS.values()):
-        text = text.replace(chr(0xE000 + index), plain)
-    return text
-
-
-def typeset(text: str) -> str:
-    """What LaTeX makes of plain text: one space for a run of spaces, and its ligatures
-    ('--' is an en dash, ',,' a low quote), which titles use on purpose."""
-    text = " ".join(text.split())
-    for ligature, char in (("---", "\u2014"), ("--", "\u2013"), (",,", "\u201e")):
-        text = text.replace(ligature, char)
-    return text
-
-
-def person_text(person) -> str:
-    parts = person.first_names + person.middle_names + person.prelast_names + person.last_names
-    return from_latex(" ".join(parts))
 
 
 # --- JSON ------------------------------------------------------------------------------
@@ -116,8 +94,13 @@ def test_stale_api_documents_are_removed(mini, tmp_path):
 
 # --- CSV -------------------------------------------------------------------------------
 
+def read_csv(text: str) -> list[dict[str, str]]:
+    assert text.startswith(export.BOM)  # Excel reads the file as UTF-8 only with it
+    return list(csv.DictReader(io.StringIO(text.removeprefix(export.BOM), newline="")))
+
+
 def test_csv_has_one_row_per_entry(mini):
-    rows = list(csv.DictReader(io.StringIO(export.render_csv(mini), newline="")))
+    rows = read_csv(export.render_csv(mini))
     assert [row["id"] for row in rows] == [e.id for e in mini.entries]
     notes = rows[2]
     assert notes["paper_title"] == 'Plain Notes, a corpus; with commas, and "quotes"'
@@ -129,8 +112,7 @@ def test_csv_has_one_row_per_entry(mini):
 
 
 def test_real_catalogue_csv_rows(real):
-    text = export.render_csv(real)
-    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    rows = read_csv(export.render_csv(real))
     assert len(rows) == len(real.entries)
     assert all(len(row) == len(export.CSV_COLUMNS) for row in rows)
     with_results = [e for e in real.entries if getattr(e, "results", None)]
@@ -139,72 +121,143 @@ def test_real_catalogue_csv_rows(real):
         assert row["results"] == str(len(with_results[0].results))
 
 
-# --- BibTeX ----------------------------------------------------------------------------
-
-def test_bibtex_parses_back_with_the_same_titles_and_authors(mini):
-    parsed = parse_string(export.render_bibtex(mini), "bibtex")
-    assert list(parsed.entries) == ["ghost-set", "llava-med", "plain-notes", "retfound"]
-    for entry in mini.entries:
-        record = parsed.entries[entry.id]
-        assert from_latex(record.fields["title"]) == typeset(entry.paper.title)
-        assert [person_text(p) for p in record.persons["author"]] == entry.paper.authors
-    ghost = parsed.entries["ghost-set"]
-    assert ghost.type == "misc" and ghost.fields["eprint"] == "2312.99999"
-    assert parsed.entries["llava-med"].type == "inproceedings"
-    assert parsed.entries["plain-notes"].type == "article"
-    assert parsed.entries["plain-notes"].fields["doi"] == "10.1038/s41597-021-00000-0"
+def test_the_csv_file_is_utf8_with_one_byte_order_mark(mini, tmp_path):
+    export.write_downloads(mini, tmp_path)
+    data = (tmp_path / "entries.csv").read_bytes()
+    assert data.startswith(codecs.BOM_UTF8) and data.count(codecs.BOM_UTF8) == 1
+    assert "Müller" in data.decode("utf-8-sig")
 
 
-def test_bibtex_escapes_latex_and_braces_accents(mini):
-    text = export.render_bibtex(mini)
-    assert r"Ghost\_Set: 100\% of \textbraceleft{}curly\textbraceright{} \& \$5 \#tags \textasciitilde{} \textasciicircum{} \textbackslash{}" in text
-    assert r"M{\"u}ller, J{\"u}rgen and {\O}deg{\aa}rd, {\L}ukasz and {\c C}elik-Bront{\"e}, Zo{\"e}" in text
-    assert "{LLaVA-Med:} Training a Large {Language-and-Vision} Assistant" in text
-    assert "author = \"{OpenAI} and Lovelace, Ada\"" in text
+#: medlm.js's guard for the tables' CSV download, ``if (/^[...]/.test(value)) value = "'" +
+#: value;`` after collapsing and trimming whitespace; read from the script, so the two rules
+#: cannot drift apart.
+_JS = (REPO / "site/assets/javascripts/medlm.js").read_text(encoding="utf-8")
+JS_GUARD = re.compile(re.search(r"if \(/(\^\[[^\]]+\])/\.test\(value\)\) value = \"'\" \+ value;", _JS)[1])
+#: JavaScript's \s, which .trim() and /\s+/ use.
+_JS_SPACE = "\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
 
 
-def test_real_catalogue_bibtex_has_one_record_per_entry_with_a_paper(real):
-    parsed = parse_string(export.render_bibtex(real), "bibtex")
-    assert list(parsed.entries) == [e.id for e in real.entries if e.paper]
-    for entry in real.entries:
-        if entry.paper:
-            record = parsed.entries[entry.id]
-            assert from_latex(record.fields["title"]) == typeset(entry.paper.title)
-            assert [person_text(p) for p in record.persons["author"]] == entry.paper.authors
+def js_guards(text: str) -> bool:
+    """What csvField in medlm.js decides for ``text``."""
+    normalised = re.sub(f"[{_JS_SPACE}]+", " ", text).strip(" ")
+    return bool(JS_GUARD.match(normalised))
 
 
-_TEXT = st.text(
-    alphabet=st.sampled_from(list("abcXYZ019 .,:;!?()/&%$#_{}~^\\\"") + list("äöüéèçñåøłßÆŁ李")), max_size=40
-)
+def test_the_guard_is_the_rule_of_medlm_js():
+    assert export.FORMULA_START.pattern == JS_GUARD.pattern
 
 
-@given(_TEXT)
-def test_latex_escape_round_trips(text):
-    escaped = export.latex_escape(text)
-    record = parse_string(f"@misc{{k, title = {{{escaped}}}}}", "bibtex").entries["k"]
-    assert from_latex(record.fields["title"]) == typeset(text)
+_CELLS = st.text(alphabet=st.sampled_from([*"=+-@\t\r\n ab1;,\"'", "\u00a0", "\u3000", "\ufeff"]), max_size=8)
+
+
+@given(_CELLS)
+def test_csv_cells_are_guarded_as_the_site_guards_them(text):
+    assert export.spreadsheet_safe(text) == ("'" + text if js_guards(text) else text)
+
+
+#: Cell starts spreadsheets run as formulas (OWASP, CSV injection), as data would bring them.
+HOSTILE = ['=HYPERLINK("https://evil.example","x")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(1,2)",
+           "\t=1+1", "\r=1+1", " =1+1", "\u00a0@x"]  # fmt: skip
+
+
+@pytest.mark.parametrize("value", HOSTILE, ids=range(len(HOSTILE)))
+def test_no_cell_of_entries_csv_starts_a_formula(make_catalog, value):
+    """Every free-text field that reaches the CSV, hostile at once: no cell may start a formula."""
+    catalog = make_catalog({
+        "entries/model/hostile.yaml": yaml.safe_dump({
+            "schema_version": 2, "id": "hostile", "kind": "model", "name": value, "aliases": [value],
+            "categories": ["llm"], "summary": value, "date": "2024-01", "organizations": [value],
+            "architecture": value,
+            "paper": {"title": value, "authors": [value, {"corporate": value}], "venue": value, "arxiv": "2401.00001"},
+        }, allow_unicode=True),
+    })  # fmt: skip
+    assert catalog.entries, [str(d) for d in catalog.diagnostics]
+    (row,) = read_csv(export.render_csv(catalog))
+    for column, cell in row.items():
+        assert not js_guards(cell) and not cell.startswith(("\t", "\r")), (column, cell)
+    for column in ("name", "aliases", "summary", "organizations", "architecture", "paper_title", "paper_venue"):
+        assert row[column].startswith("'"), column  # guarded, not dropped
 
 
 # --- Atom ------------------------------------------------------------------------------
 
-def test_feed_lists_the_newest_entries_first(mini):
-    root = ET.fromstring(export.render_feed(mini).encode())
-    assert root.tag == f"{ATOM}feed"
-    assert root.findtext(f"{ATOM}updated") == "2023-12-01T00:00:00Z"
+ATOM_RNG = DATA / "atom" / "atom.rng"
+
+
+def check_feed(text: str) -> ET.Element:
+    """Well-formed (xml.etree and lxml, both strict), valid against RFC 4287's RELAX NG
+    schema and its two Schematron rules, and read by feedparser without complaint."""
+    data = text.encode("utf-8")
+    root = ET.fromstring(data)
+    document = lxml_etree.fromstring(data, lxml_etree.XMLParser(recover=False, resolve_entities=False))
+    schema = lxml_etree.RelaxNG(lxml_etree.parse(str(ATOM_RNG)))
+    assert schema.validate(document), schema.error_log
+    assert root.find(f"{ATOM}author/{ATOM}name") is not None
+    for entry in root.findall(f"{ATOM}entry"):
+        assert entry.find(f"{ATOM}link[@rel='alternate']") is not None
+    parsed = feedparser.parse(data)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert len(parsed.entries) == len(root.findall(f"{ATOM}entry"))
+    return root
+
+
+def test_feed_lists_entries_by_when_they_were_added(mini):
+    added = {"plain-notes": dt.datetime(2025, 6, 2, 11, 30, tzinfo=dt.timezone(dt.timedelta(hours=2))),
+             "retfound": dt.date(2024, 1, 5)}  # fmt: skip
+    root = check_feed(export.render_feed(mini.entries, added))
     entries = root.findall(f"{ATOM}entry")
-    assert [e.findtext(f"{ATOM}title") for e in entries] == [
+    # Added dates where known (in UTC); the others (not in git) by their own date.
+    assert [(e.findtext(f"{ATOM}title"), e.findtext(f"{ATOM}updated")) for e in entries] == [
+        ("Plain Notes (dataset)", "2025-06-02T09:30:00Z"),
+        ("RETFound (model)", "2024-01-05T00:00:00Z"),
+        ("Ghost Set (dataset)", "2023-12-01T00:00:00Z"),
+        ("LLaVA-Med (model)", "2023-06-01T00:00:00Z"),
+    ]  # fmt: skip
+    assert root.findtext(f"{ATOM}updated") == "2025-06-02T09:30:00Z"
+    assert [e.findtext(f"{ATOM}published") for e in entries] == [e.findtext(f"{ATOM}updated") for e in entries]
+    first = entries[0]
+    assert first.findtext(f"{ATOM}id") == "https://medlm-survey.github.io/medlm-survey/downloads/api/entries/plain-notes.json"
+    assert first.find(f"{ATOM}link[@rel='alternate']").get("href") == "https://medlm-survey.github.io/medlm-survey/dataset/plain-notes/"
+
+
+def test_feed_without_history_uses_the_entry_dates(mini):
+    root = check_feed(export.render_catalog_feed(mini))  # mini_root is not in a git repository
+    assert [e.findtext(f"{ATOM}title") for e in root.findall(f"{ATOM}entry")] == [
         "Ghost Set (dataset)", "RETFound (model)", "LLaVA-Med (model)", "Plain Notes (dataset)",
     ]  # fmt: skip
-    first = entries[0]
-    assert first.findtext(f"{ATOM}id") == "https://medlm-survey.github.io/medlm-survey/downloads/api/entries/ghost-set.json"
-    assert first.find(f"{ATOM}link[@rel='alternate']").get("href") == "https://medlm-survey.github.io/medlm-survey/dataset/ghost-set/"
-    assert first.findtext(f"{ATOM}summary").startswith("A test dataset with LaTeX specials")
+    assert root.findtext(f"{ATOM}updated") == "2023-12-01T00:00:00Z"
+    assert root.findall(f"{ATOM}entry")[0].findtext(f"{ATOM}summary").startswith("A test dataset with LaTeX specials")
+
+
+def test_real_feed_is_valid_and_newest_first(real):
+    root = check_feed(export.render_catalog_feed(real))
+    dates = [e.findtext(f"{ATOM}updated") for e in root.findall(f"{ATOM}entry")]
+    assert len(dates) == min(export.FEED_SIZE, len(real.entries)) and dates == sorted(dates, reverse=True)
 
 
 def test_feed_is_limited(real):
-    root = ET.fromstring(export.render_feed(real, limit=5).encode())
-    dates = [e.findtext(f"{ATOM}updated") for e in root.findall(f"{ATOM}entry")]
-    assert len(dates) == 5 and dates == sorted(dates, reverse=True)
+    root = ET.fromstring(export.render_feed(real.entries, limit=5).encode())
+    assert len(root.findall(f"{ATOM}entry")) == 5
+
+
+#: Any character: C0 and C1 controls, noncharacters, lone surrogates, astral planes.
+_ANY_TEXT = st.text(st.characters(codec=None, categories=None), max_size=30)
+
+
+@given(name=_ANY_TEXT, summary=_ANY_TEXT)
+def test_feed_is_well_formed_whatever_the_text(name, summary):
+    """Validation rejects control characters in entries, but the feed does not rely on it:
+    any text gives a valid feed, without the characters XML 1.0 cannot hold."""
+    entry = ModelEntry.model_validate(
+        {
+            "schema_version": 2, "id": "x", "kind": "model", "name": "N" + name, "categories": ["llm"],
+            "summary": "S" + summary, "date": "2024-01", "paper": {"title": "T", "authors": ["A B"], "arxiv": "2401.00001"},
+        }
+    )  # fmt: skip
+    root = check_feed(export.render_feed([entry]))
+    (item,) = root.findall(f"{ATOM}entry")
+    assert item.findtext(f"{ATOM}title") == export.xml_text(f"{entry.name} (model)")
+    assert item.findtext(f"{ATOM}summary") == export.xml_text(entry.summary)
 
 
 # --- everything at once, and the command -------------------------------------------------
@@ -226,7 +279,7 @@ def invoke(*args: str):
 def test_export_to_stdout(mini_root):
     result = invoke("export", "--format", "csv", "--root", str(mini_root))
     assert result.exit_code == 0
-    assert result.stdout.splitlines()[0] == ",".join(export.CSV_COLUMNS)
+    assert result.stdout.splitlines()[0] == export.BOM + ",".join(export.CSV_COLUMNS)  # as in entries.csv
     assert len(result.stdout.splitlines()) == 5
 
 

@@ -8,7 +8,7 @@ from urllib.parse import urljoin
 
 from medlm_survey.export import SITE_URL
 
-FEED = "downloads/feed.xml"
+FEED = "feed.xml"  # the root copy of downloads/feed.xml (see site/overrides/main.html)
 
 
 class FeedLinks(HTMLParser):
