@@ -277,6 +277,31 @@ def run_engine(engine: str, site: SiteConfig, output: Path, *, strict: bool = Fa
     raise BuildError(f"unknown engine '{engine}'; use one of {', '.join(ENGINES)}")
 
 
+def build_search_index(site_dir: Path) -> None:
+    """Index the built HTML with Pagefind into ``site_dir/pagefind/``.
+
+    Why Pagefind and after the engine: its index is split into small chunks that the browser
+    fetches per query (a first search loads a few hundred kilobytes, not the whole index), it
+    runs offline from the site's own host, and it reads the finished HTML, so it works the
+    same under MkDocs and Zensical. Pages opt in with ``data-pagefind-body`` (entry pages and
+    the hand-written pages, see site/overrides/main.html); tables are not indexed.
+
+    Raises:
+        BuildError: the Pagefind binary (PyPI package ``pagefind[extended]``) failed.
+    """
+    command = [
+        sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", "pagefind", "--silent",
+        # heading permalinks (¶) and copy buttons are chrome, not text
+        "--exclude-selectors", ".headerlink", "--exclude-selectors", ".md-clipboard",
+    ]  # fmt: skip
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=900)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise BuildError(f"pagefind could not run: {exc}") from exc
+    if done.returncode:
+        raise BuildError(f"pagefind failed:\n{done.stdout}{done.stderr}")
+
+
 def _zensical() -> str:
     local = Path(sys.executable).with_name("zensical")
     return str(local) if local.exists() else (shutil.which("zensical") or "zensical")
@@ -331,12 +356,15 @@ def build_site(
     gc.freeze()
     try:
         run_engine(engine, site, staging, strict=strict)
+        timings["engine"] = time.perf_counter() - started
+        started = time.perf_counter()
+        build_search_index(staging)
+        timings["search"] = time.perf_counter() - started
         swap_into_place(staging, site.site_dir)
     finally:
         gc.unfreeze()
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
-    timings["engine"] = time.perf_counter() - started
     return BuildResult(catalog, report, site.site_dir, timings, pages)
 
 

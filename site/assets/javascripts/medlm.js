@@ -264,7 +264,36 @@
     });
   }
 
+  // The search page: loads Pagefind's UI (built into pagefind/ by `medlm-survey build`) from
+  // the site's own host and runs the query given in the address (?q=...).
+  function setupSearch(box) {
+    if (box.dataset.ready) return;
+    box.dataset.ready = "1";
+    var configElement = document.getElementById("__config");
+    var base = configElement ? JSON.parse(configElement.textContent).base : "..";
+    var root = new URL(base.replace(/\/?$/, "/"), window.location.href);
+    var css = document.createElement("link");
+    css.rel = "stylesheet";
+    css.href = new URL("pagefind/pagefind-ui.css", root).href;
+    document.head.appendChild(css);
+    var script = document.createElement("script");
+    script.src = new URL("pagefind/pagefind-ui.js", root).href;
+    script.onload = function () {
+      var ui = new window.PagefindUI({
+        element: "#medlm-pagefind",
+        showSubResults: false,
+        showImages: false,
+        resetStyles: false,
+        translations: { placeholder: "Search models, datasets, benchmarks, surveys" },
+      });
+      var query = new URLSearchParams(window.location.search).get("q");
+      if (query) ui.triggerSearch(query);
+    };
+    document.head.appendChild(script);
+  }
+
   function init() {
+    document.querySelectorAll("[data-medlm-search]").forEach(setupSearch);
     document.querySelectorAll("[data-medlm-table]").forEach(setupTable);
     document.querySelectorAll("[data-medlm-timeline]").forEach(setupTimeline);
     document.querySelectorAll("button[data-copy]").forEach(setupCopy);

@@ -330,6 +330,7 @@ class Renderer:
             url=safe_url,
             value=format_value,
             setting=lambda result: setting_label(result, self.taxonomy),
+            label_family=lambda family: self.taxonomy.label("categories", family),
         )
         self.env.globals.update(
             label=self.taxonomy.label,
