@@ -25,6 +25,7 @@ from medlm_survey.schema import (
 )
 from medlm_survey.taxonomy import Taxonomy, load_taxonomy
 from medlm_survey.validation import validate_entry
+from medlm_survey.validation_cache import CACHE_FILE, ValidationCache, context_key, file_digest
 from medlm_survey.yaml_source import compose, position_in, read_entry
 
 ENTRIES_DIR = "entries"
@@ -171,12 +172,42 @@ def apply_acknowledgements(problems: list[Problem], entries: Mapping[str, EntryB
     return kept
 
 
+def _check_file(raw: bytes, rel: str, stem: str, taxonomy: Taxonomy, today: dt.date | None):
+    """One file on its own: (entry or None, its problems, the id it leaves broken or None)."""
+    read = read_entry(raw, rel)
+    if read.data is None:
+        return None, read.problems, stem
+    entry, entry_problems = validate_entry(read.data, rel, taxonomy, today)
+    problems = [*read.problems, *entry_problems]
+    if entry is not None:
+        return entry, problems, None
+    declared = read.data.get("id")
+    return None, problems, declared if isinstance(declared, str) else stem
+
+
+def _text(raw: bytes) -> str:
+    """The text the reader parsed (BOM removed); undecodable files have no positions."""
+    try:
+        return raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        return ""
+
+
+def _open_cache(root: Path, today: dt.date | None) -> ValidationCache:
+    from medlm_survey.schema import latest_date
+
+    taxonomy_bytes = (root / TAXONOMY_FILE).read_bytes()
+    latest = (today + dt.timedelta(days=1)) if today else latest_date()
+    return ValidationCache.open(root / CACHE_FILE, context_key(taxonomy_bytes, latest.isoformat()))
+
+
 def load_catalog(
     root: Path,
     *,
     taxonomy: Taxonomy | None = None,
     today: dt.date | None = None,
     compare_only: Iterable[str] | None = None,
+    cache: bool = False,
 ) -> Catalog:
     """Read, validate and cross-check every entry under ``root``.
 
@@ -186,14 +217,18 @@ def load_catalog(
         today: the date "future" is measured against (tests pin it).
         compare_only: paths (relative to ``root``) of changed files; near-duplicate
             detection then compares only these against the rest, as on a pull request.
+        cache: reuse per-file results from ``root/.cache/validate.pickle`` for files whose
+            bytes have not changed (see :mod:`medlm_survey.validation_cache`); the result
+            is the same as without it.
 
     Raises:
         TaxonomyError: ``taxonomy.yaml`` itself is broken (nothing can be checked then).
     """
     root = Path(root)
     taxonomy = taxonomy or load_taxonomy(root / TAXONOMY_FILE)
+    store = _open_cache(root, today) if cache else None
     problems: list[Problem] = []
-    texts: dict[str, str] = {}
+    raws: dict[str, bytes] = {}
     valid: list[tuple[str, EntryBase]] = []
     broken: dict[str, str] = {}  # id -> path of files that exist but failed validation
     files = entry_files(root)
@@ -204,19 +239,22 @@ def load_catalog(
         except OSError as exc:
             problems.append(Problem(rel, (), ERROR, "yaml-syntax", f"cannot read the file: {exc.strerror}", line=1, col=1))
             continue
-        read = read_entry(raw, rel)
-        texts[rel] = read.text
-        problems.extend(read.problems)
-        if read.data is None:
-            broken.setdefault(file.stem, rel)
-            continue
-        entry, entry_problems = validate_entry(read.data, rel, taxonomy, today)
-        problems.extend(entry_problems)
+        digest = file_digest(raw) if store is not None else ""
+        known = store.get(rel, digest) if store is not None else None
+        if known is None:
+            known = _check_file(raw, rel, file.stem, taxonomy, today)
+            if store is not None:
+                store.put(rel, digest, known)
+        entry, file_problems, broken_id = known
+        problems.extend(file_problems)
+        raws[rel] = raw
         if entry is not None:
             valid.append((rel, entry))
-        else:
-            declared = read.data.get("id")
-            broken.setdefault(declared if isinstance(declared, str) else file.stem, rel)
+        elif broken_id is not None:
+            broken.setdefault(broken_id, rel)
+    if store is not None:
+        store.keep_only({file.relative_to(root).as_posix() for file in files})
+        store.save()
 
     entries: dict[str, EntryBase] = {}
     paths: dict[str, str] = {}
@@ -231,6 +269,8 @@ def load_catalog(
     broken = {entry_id: rel for entry_id, rel in broken.items() if entry_id not in entries}
     problems.extend(checks.run_checks(entries, paths, compare_only=compare_only, broken=broken))
     problems = apply_acknowledgements(problems, entries, paths)
+    # Positions are looked up in the text of the files that have problems, and only those.
+    texts = {p.path: _text(raws[p.path]) for p in problems if p.path in raws and p.line is None}
     return Catalog(
         root=root,
         taxonomy=taxonomy,

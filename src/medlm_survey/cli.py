@@ -29,10 +29,16 @@ def cli() -> None:
 @click.option("--format", "output_format", type=click.Choice(sorted(FORMATTERS)), default="text", show_default=True, help="Output: one line per problem, GitHub annotations, or JSON.")
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
 @click.option("--changed-since", metavar="REV", help="Compare only entries changed since REV for near-duplicates (pull requests).")
-def validate(root: Path, output_format: str, strict: bool, changed_since: str | None) -> None:
+@click.option(
+    "--cache/--no-cache",
+    default=True,
+    show_default=True,
+    help="Reuse the results of unchanged files from .cache/validate.pickle (same output; safe to delete).",
+)
+def validate(root: Path, output_format: str, strict: bool, changed_since: str | None, cache: bool) -> None:
     """Check every entry against the schema, the taxonomy and each other."""
     compare_only = changed_entry_paths(root, changed_since) if changed_since else None
-    catalog = open_catalog(root, compare_only)
+    catalog = open_catalog(root, compare_only, cache=cache)
     sys.exit(report(catalog, output_format, strict, changed=compare_only))
 
 
@@ -73,8 +79,10 @@ def codes(output_format: str) -> None:
 # The site and contributor commands live in their own modules; registered here so that
 # `medlm-survey --help` lists them all.
 from medlm_survey.commands import contrib as _contrib_commands  # noqa: E402
+from medlm_survey.commands import coverage as _coverage_commands  # noqa: E402
 from medlm_survey.commands import records as _record_commands  # noqa: E402
 from medlm_survey.commands import site as _site_commands  # noqa: E402
+from medlm_survey.commands import watch as _watch_commands  # noqa: E402
 
-for _command in (*_site_commands.COMMANDS, *_contrib_commands.COMMANDS, *_record_commands.COMMANDS):
+for _command in (*_site_commands.COMMANDS, *_contrib_commands.COMMANDS, *_record_commands.COMMANDS, *_coverage_commands.COMMANDS, *_watch_commands.COMMANDS):
     cli.add_command(_command)

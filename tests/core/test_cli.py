@@ -138,3 +138,23 @@ def test_changed_since_annotates_only_changed_files(tmp_path):
     assert "near-duplicate" in annotations[0] and "move what this file adds into entries/model/alpha-med.yaml" in annotations[0]
     whole = invoke("validate", "--root", str(root))
     assert "warned.yaml" in whole.output  # still reported without --changed-since
+
+
+def test_validation_cache_gives_identical_output(tmp_path):
+    """The cache (in .cache/) changes the speed of validate, never its output."""
+    broken = BROKEN.replace("broken", "cached")
+    root = make_repo(tmp_path, {"entries/model/cached.yaml": broken, "entries/model/warned.yaml": WARNED}, GOOD)
+    without = invoke("validate", "--root", str(root), "--no-cache")
+    first = invoke("validate", "--root", str(root))
+    assert (root / ".cache" / "validate.pickle").is_file()
+    second = invoke("validate", "--root", str(root))  # every file from the cache
+    assert without.output == first.output == second.output and second.exit_code == without.exit_code == 1
+    # one file changes: only it is read again, and the result is still what a fresh run gives
+    (root / "entries/model/cached.yaml").write_text(broken.replace("[lm]", "[llm]"), encoding="utf-8")
+    after = invoke("validate", "--root", str(root))
+    fresh = invoke("validate", "--root", str(root), "--no-cache")
+    assert after.output == fresh.output and "error[" not in after.output
+    # a change of taxonomy empties the cache rather than reusing stale results
+    taxonomy = root / "taxonomy.yaml"
+    taxonomy.write_text(taxonomy.read_text(encoding="utf-8").replace("id: llm\n", "id: lm\n", 1), encoding="utf-8")
+    assert invoke("validate", "--root", str(root)).output == invoke("validate", "--root", str(root), "--no-cache").output

@@ -25,10 +25,10 @@ root_option = click.option(
 )
 
 
-def open_catalog(root: Path, compare_only: list[str] | None = None) -> Catalog:
+def open_catalog(root: Path, compare_only: list[str] | None = None, cache: bool = False) -> Catalog:
     """Load the catalogue, turning a broken taxonomy into a one-line error (exit 1)."""
     try:
-        return load_catalog(root, compare_only=compare_only)
+        return load_catalog(root, compare_only=compare_only, cache=cache)
     except TaxonomyError as exc:
         raise click.ClickException(str(exc)) from exc
 

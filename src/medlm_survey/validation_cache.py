@@ -1,0 +1,100 @@
+"""A content-hash cache of per-file validation, so re-validating after one edit re-reads one file.
+
+Each entry file's result (the validated entry or None, and its own problems) is stored under
+the SHA-256 of the file's bytes. The whole cache is valid only for one *context*: the same
+``taxonomy.yaml``, the same medlm-survey code, the same pydantic and the same "latest date
+on Earth" (dates turn from future to past at midnight). Cross-entry checks always run on the
+whole catalogue, so the diagnostics are identical with and without the cache.
+
+The cache is one pickle file in ``.cache/`` (git-ignored, safe to delete). Why pickle: it
+restores the validated pydantic objects without validating them again, which is the point;
+it is only ever read from the repository's own ``.cache/`` folder, written by this module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pydantic
+
+from medlm_survey.schema import SCHEMA_VERSION
+
+CACHE_FILE = Path(".cache") / "validate.pickle"
+_FORMAT = 2
+
+
+def _code_digest() -> str:
+    """Hash of this package's Python sources: any code change empties the cache."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for source in sorted(package.rglob("*.py")):
+        digest.update(source.relative_to(package).as_posix().encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+def context_key(taxonomy_bytes: bytes, latest_date: str) -> str:
+    """Everything besides the file itself that a file's validation result depends on."""
+    parts = [str(_FORMAT), str(SCHEMA_VERSION), pydantic.VERSION, latest_date, _code_digest()]
+    digest = hashlib.sha256("\0".join(parts).encode())
+    digest.update(taxonomy_bytes)
+    return digest.hexdigest()
+
+
+def file_digest(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+@dataclass
+class ValidationCache:
+    """``{path: (file digest, result)}`` for one context key; see the module docstring."""
+
+    path: Path
+    key: str
+    results: dict[str, tuple[str, Any]] = field(default_factory=dict)
+    changed: bool = False
+
+    @classmethod
+    def open(cls, path: Path, key: str) -> ValidationCache:
+        """The cache at ``path`` if it was written for ``key``; an empty one otherwise
+        (also when the file is missing, unreadable or from another version)."""
+        try:
+            with path.open("rb") as handle:
+                stored = pickle.load(handle)  # noqa: S301 - our own .cache file, see module docstring
+            if isinstance(stored, dict) and stored.get("key") == key:
+                return cls(path, key, stored["results"])
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, KeyError, TypeError):
+            pass
+        return cls(path, key, changed=True)
+
+    def get(self, rel: str, digest: str) -> Any | None:
+        found = self.results.get(rel)
+        return found[1] if found is not None and found[0] == digest else None
+
+    def put(self, rel: str, digest: str, result: Any) -> None:
+        self.results[rel] = (digest, result)
+        self.changed = True
+
+    def keep_only(self, paths: set[str]) -> None:
+        """Forget files that no longer exist."""
+        for rel in set(self.results) - paths:
+            del self.results[rel]
+            self.changed = True
+
+    def save(self) -> None:
+        """Write atomically; a failure to write only costs the next run its speed."""
+        if not self.changed:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile("wb", dir=self.path.parent, delete=False) as handle:
+                pickle.dump({"key": self.key, "results": self.results}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(handle.name, self.path)
+        except OSError:
+            pass
