@@ -7,6 +7,7 @@ files. Problems never raise: they are collected as diagnostics, positioned at th
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -224,7 +225,19 @@ def load_catalog(
     Raises:
         TaxonomyError: ``taxonomy.yaml`` itself is broken (nothing can be checked then).
     """
-    root = Path(root)
+    # Loading creates hundreds of thousands of small objects and no reference cycles worth
+    # collecting; without the cyclic collector rescanning them, a cached load of 3,000
+    # entries takes 0.4 s instead of 0.6-2 s (benchmarks/bench_validate.py).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _load(Path(root), taxonomy, today, compare_only, cache)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load(root: Path, taxonomy: Taxonomy | None, today: dt.date | None, compare_only, cache: bool) -> Catalog:
     taxonomy = taxonomy or load_taxonomy(root / TAXONOMY_FILE)
     store = _open_cache(root, today) if cache else None
     problems: list[Problem] = []
