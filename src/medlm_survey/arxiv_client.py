@@ -1,9 +1,12 @@
-"""The only module that talks to the network: arXiv metadata through the ``arxiv`` package.
+"""arXiv metadata through the ``arxiv`` package: records by id, and searches.
 
 Records are fetched in batches (one ``id_list`` query per batch), with the ``arxiv``
 client's delay between requests (arXiv asks for at most one request every three seconds)
 and its retries on HTTP errors, and they can be kept in a JSON cache file so that a rerun
-of ``verify`` asks arXiv only about ids it has not seen.
+of ``verify`` asks arXiv only about ids it has not seen. Searches (the arXiv watch,
+``medlm-survey candidates``) go through the same client settings and keep the day's
+answers in a second cache file. Paper sources (HTML, LaTeX) are fetched by
+:mod:`medlm_survey.arxiv_sources`.
 """
 
 from __future__ import annotations
@@ -29,6 +32,9 @@ BATCH_SIZE = 100
 TIMEOUT_SECONDS = 30.0
 CACHE_FILE = Path(".cache") / "arxiv.json"
 CACHE_VERSION = 1
+SEARCH_CACHE_FILE = Path(".cache") / "arxiv-search.json"
+#: Results per page of a search; arXiv allows up to 2,000, smaller pages fail less often.
+SEARCH_PAGE_SIZE = 100
 
 _PREFIXES = re.compile(r"^(?:https?://(?:export\.)?arxiv\.org/(?:abs|pdf)/|arxiv:)", re.IGNORECASE)
 
@@ -283,3 +289,120 @@ def fetch_records(
             if progress:
                 progress(len(batch))
     return FetchOutcome(records=records, from_cache=len(known), failed=failed)
+
+
+# --- searches (the arXiv watch) ----------------------------------------------------------
+
+class SearchClient(arxiv.Client):
+    """``arxiv.Client`` for searches: paged, with the module's delay, retries and timeout."""
+
+    def __init__(self, timeout: float | None = None) -> None:
+        super().__init__(page_size=SEARCH_PAGE_SIZE, delay_seconds=DELAY_SECONDS, num_retries=RETRIES)
+        adapter = _TimeoutAdapter(TIMEOUT_SECONDS if timeout is None else timeout)
+        self._session.mount("https://", adapter)
+        self._session.mount("http://", adapter)
+
+
+def search_expression(query: str, categories: Iterable[str] = (), since: dt.date | None = None, until: dt.date | None = None) -> str:
+    """The ``search_query`` arXiv is sent: the query, limited to ``categories`` and dates.
+
+    ``submittedDate:[YYYYMMDDHHMM TO YYYYMMDDHHMM]`` is arXiv's range over the first
+    version's submission time (GMT).
+    """
+    parts = [f"({query})"]
+    cats = list(categories)
+    if cats:
+        parts.append("(" + " OR ".join(f"cat:{c}" for c in cats) + ")")
+    if since is not None:
+        end = until or dt.date.today()
+        parts.append(f"submittedDate:[{since:%Y%m%d}0000 TO {end:%Y%m%d}2359]")
+    return " AND ".join(parts)
+
+
+def search(
+    expression: str,
+    *,
+    max_results: int,
+    since: dt.date | None = None,
+    client: arxiv.Client | None = None,
+) -> list[ArxivRecord]:
+    """Papers matching ``expression``, newest first submission first, at most ``max_results``.
+
+    Papers first submitted before ``since`` are dropped (and end the search: results come
+    sorted by submission date), so a wrong date range in the expression cannot widen it.
+
+    Raises:
+        ArxivUnavailable: a page could not be fetched after the client's retries.
+    """
+    request = arxiv.Search(
+        query=expression,
+        max_results=max_results,
+        sort_by=arxiv.SortCriterion.SubmittedDate,
+        sort_order=arxiv.SortOrder.Descending,
+    )
+    client = client or SearchClient()
+    client.page_size = min(SEARCH_PAGE_SIZE, max_results)  # never ask for more than wanted
+    found: list[ArxivRecord] = []
+    try:
+        for result in client.results(request):
+            if "arxiv.org/abs/" not in result.entry_id:
+                continue  # arXiv reports errors as fake entries (id .../api/errors#...)
+            record = ArxivRecord.from_result(result)
+            if since is not None and record.published < since.isoformat():
+                break
+            found.append(record)
+    except (arxiv.ArxivError, requests.RequestException) as exc:
+        offline = isinstance(exc, requests.ConnectionError) and not isinstance(exc, requests.Timeout)
+        raise ArxivUnavailable(f"cannot reach arXiv ({_describe(exc)})", offline=offline) from exc
+    return found
+
+
+@dataclass
+class SearchCache:
+    """The day's search answers, keyed by expression and size, kept in a JSON file.
+
+    Why only for a day: a search is a question about "now"; the cache serves the triage
+    loop (run, decide, run again) without asking arXiv the same thing twice.
+    """
+
+    path: Path | None
+    answers: dict[str, dict] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path | None) -> SearchCache:
+        cache = cls(path)
+        if path is None or not path.exists():
+            return cache
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cache
+        if isinstance(data, dict) and data.get("version") == CACHE_VERSION and isinstance(data.get("answers"), dict):
+            cache.answers = {k: v for k, v in data["answers"].items() if isinstance(v, dict)}
+        return cache
+
+    @staticmethod
+    def key(expression: str, max_results: int) -> str:
+        return f"{max_results} {expression}"
+
+    def get(self, expression: str, max_results: int, today: dt.date) -> list[ArxivRecord] | None:
+        item = self.answers.get(self.key(expression, max_results))
+        if not item or item.get("fetched") != today.isoformat():
+            return None
+        try:
+            return [ArxivRecord.from_json(r) for r in item["records"]]
+        except (KeyError, TypeError):
+            return None
+
+    def put(self, expression: str, max_results: int, today: dt.date, records: list[ArxivRecord]) -> None:
+        stamp = today.isoformat()
+        # Older days' answers are never read again; dropping them keeps the file small.
+        self.answers = {k: v for k, v in self.answers.items() if v.get("fetched") == stamp}
+        self.answers[self.key(expression, max_results)] = {"fetched": stamp, "records": [r.to_json() for r in records]}
+        if self.path is None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        document = {"version": CACHE_VERSION, "answers": self.answers}
+        tmp.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        tmp.replace(self.path)

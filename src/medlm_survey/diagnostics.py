@@ -83,6 +83,10 @@ CODES: dict[str, str] = {
     "arxiv-author-mismatch": "The first author's surname differs from arXiv's first author.",
     "arxiv-date-mismatch": "The date lies more than a month from the paper's first arXiv version.",
     "arxiv-unchecked": "arXiv could not be asked (no network, timeout, rate limit); the entry was not checked.",
+    # scores against the papers they cite (`medlm-survey verify --scores`)
+    "score-not-found": "A score's value is printed neither in the table its locator names nor elsewhere in the cited arXiv paper.",
+    "score-found-elsewhere": "A score's value is in the cited paper, but not in the table its locator names (another table: warning; only the text: note).",
+    "score-unchecked": "A score could not be checked: its source has no arXiv paper, the paper could not be fetched, or the number is in a figure.",
 }
 
 

@@ -41,8 +41,9 @@ def load(path: Path) -> dict:
     return data
 
 
-def test_there_are_four_workflows():
-    assert [p.name for p in WORKFLOWS] == ["entries.yml", "nightly.yml", "site.yml", "tests.yml"]
+def test_there_are_five_workflows():
+    # arxiv-watch.yml (the weekly candidates issue) joined the original four deliberately.
+    assert [p.name for p in WORKFLOWS] == ["arxiv-watch.yml", "entries.yml", "nightly.yml", "site.yml", "tests.yml"]
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
@@ -111,6 +112,29 @@ def test_nightly_verifies_and_checks_links_without_touching_pull_requests():
     assert any(s.get("uses", "").startswith("lycheeverse/lychee-action@") for s in workflow["jobs"]["links"]["steps"])
 
 
+def test_the_arxiv_watch_keeps_one_issue_with_least_privilege():
+    workflow = load(REPO / ".github/workflows/arxiv-watch.yml")
+    assert set(workflow["on"]) == {"schedule", "workflow_dispatch"}
+    assert len(workflow["on"]["schedule"]) == 1  # weekly
+    assert workflow["on"]["schedule"][0]["cron"].split()[2:] == ["*", "*", "2"]
+    assert workflow["permissions"] == {"contents": "read"}
+    search, issue = workflow["jobs"]["search"], workflow["jobs"]["issue"]
+    assert "permissions" not in search  # read-only, from the top
+    assert issue["permissions"] == {"contents": "read", "issues": "write"}
+    assert issue["needs"] == "search"
+    runs = [s["run"] for s in search["steps"] if "run" in s]
+    assert any(r.startswith("medlm-survey candidates --format markdown -o candidates.md") for r in runs)
+    # The job that may write issues runs no code from the repository or a registry: no
+    # checkout, no install, only the runner's gh CLI; the body arrives through env, never
+    # expanded into the script.
+    assert all("uses" not in step for step in issue["steps"])
+    (step,) = issue["steps"]
+    assert step["env"] == {"BODY": "${{ needs.search.outputs.body }}"}
+    assert "${{" not in step["run"]
+    assert "gh issue list --label" in step["run"] and "gh issue create" in step["run"] and "gh issue edit" in step["run"]
+    assert issue["env"]["GH_TOKEN"] == "${{ github.token }}"
+
+
 def test_issue_form_matches_the_github_schema():
     result = check_jsonschema("vendor.github-issue-forms", REPO / ".github/ISSUE_TEMPLATE/suggest-entry.yml")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -140,11 +164,11 @@ def test_pre_commit_hook_runs_validate_on_entry_changes():
 def test_contributing_uses_only_commands_that_exist():
     text = (REPO / "CONTRIBUTING.md").read_text()
     used = set(re.findall(r"medlm-survey ([a-z]+)", text))
-    assert {"new", "validate", "verify", "export", "codes"} <= used
+    assert {"new", "validate", "verify", "export", "codes", "candidates"} <= used
     assert used - {"survey"} <= set(cli.commands) | {"build"}  # build comes with the site area
 
 
-@pytest.mark.parametrize("command", ["new", "verify", "export"])
+@pytest.mark.parametrize("command", ["new", "verify", "export", "candidates"])
 def test_every_command_has_help(command):
     result = CliRunner().invoke(cli, [command, "--help"])
     assert result.exit_code == 0
