@@ -241,7 +241,9 @@ def test_feed_is_limited(real):
 
 
 #: Any character: C0 and C1 controls, noncharacters, lone surrogates, astral planes.
-_ANY_TEXT = st.text(st.characters(codec=None, categories=None), max_size=30)
+# Every character an entry file can hold: UTF-8 text has no lone surrogates (the reader
+# rejects such a file before validation), so they are left out; control characters stay in.
+_ANY_TEXT = st.text(st.characters(codec="utf-8"), max_size=30)
 
 
 @given(name=_ANY_TEXT, summary=_ANY_TEXT)
