@@ -5,6 +5,7 @@ Exit codes: 0 clean (warnings allowed unless ``--strict``), 1 problems found, 2 
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from pathlib import Path
@@ -17,8 +18,38 @@ from medlm_survey.diagnostics import CODES, FORMATTERS
 from medlm_survey.schema_export import SCHEMA_PATH, schema_json
 from medlm_survey.taxonomy import TaxonomyError, load_taxonomy
 
+#: Commands defined in modules of their own, imported only when called (or listed by --help),
+#: so that `validate` does not pay for the site engine, arXiv, Crossref or pyarrow imports.
+LAZY_COMMANDS = {
+    "build": "medlm_survey.commands.site:build",
+    "serve": "medlm_survey.commands.site:serve",
+    "new": "medlm_survey.commands.contrib:new",
+    "verify": "medlm_survey.commands.contrib:verify",
+    "export": "medlm_survey.commands.contrib:export",
+    "migrate": "medlm_survey.commands.records:migrate",
+    "stats": "medlm_survey.commands.records:stats",
+    "coverage": "medlm_survey.commands.coverage:coverage",
+    "candidates": "medlm_survey.commands.watch:candidates",
+}
 
-@click.group()
+
+class LazyGroup(click.Group):
+    """A click group whose sub-commands in :data:`LAZY_COMMANDS` are imported on first use.
+
+    The pattern is click's own ("Lazily Loading Subcommands" in the click documentation).
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in LAZY_COMMANDS:
+            module_name, _, attribute = LAZY_COMMANDS[cmd_name].partition(":")
+            return getattr(importlib.import_module(module_name), attribute)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup)
 @click.version_option(package_name="medlm-survey")
 def cli() -> None:
     """Validate, build and export the medlm-survey catalogue of medical large models."""
@@ -73,16 +104,3 @@ def codes(output_format: str) -> None:
     width = max(map(len, CODES))
     for code, meaning in CODES.items():
         click.echo(f"{code:<{width}}  {meaning}")
-
-
-
-# The site and contributor commands live in their own modules; registered here so that
-# `medlm-survey --help` lists them all.
-from medlm_survey.commands import contrib as _contrib_commands  # noqa: E402
-from medlm_survey.commands import coverage as _coverage_commands  # noqa: E402
-from medlm_survey.commands import records as _record_commands  # noqa: E402
-from medlm_survey.commands import site as _site_commands  # noqa: E402
-from medlm_survey.commands import watch as _watch_commands  # noqa: E402
-
-for _command in (*_site_commands.COMMANDS, *_contrib_commands.COMMANDS, *_record_commands.COMMANDS, *_coverage_commands.COMMANDS, *_watch_commands.COMMANDS):
-    cli.add_command(_command)

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -165,10 +166,11 @@ def test_contributing_uses_only_commands_that_exist():
     text = (REPO / "CONTRIBUTING.md").read_text()
     used = set(re.findall(r"medlm-survey ([a-z]+)", text))
     assert {"new", "validate", "verify", "export", "codes", "candidates"} <= used
-    assert used - {"survey"} <= set(cli.commands) | {"build"}  # build comes with the site area
+    known = set(cli.list_commands(click.Context(cli)))  # including the lazily imported ones
+    assert used - {"survey"} <= known
 
 
-@pytest.mark.parametrize("command", ["new", "verify", "export", "candidates"])
+@pytest.mark.parametrize("command", sorted(cli.list_commands(click.Context(cli))))
 def test_every_command_has_help(command):
     result = CliRunner().invoke(cli, [command, "--help"])
     assert result.exit_code == 0

@@ -1,4 +1,5 @@
-"""Sub-command groups of the ``medlm-survey`` CLI, one module per area.
+"""Sub-commands of the ``medlm-survey`` CLI, one module per area.
 
-Each module exposes ``COMMANDS``, a list of click commands that ``cli.py`` registers.
+``cli.LAZY_COMMANDS`` names each command as ``module:function``; the module is imported only
+when its command runs or ``--help`` lists it.
 """

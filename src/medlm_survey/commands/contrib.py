@@ -343,4 +343,3 @@ def export(root: Path, output_format: str, output: Path, all_dir: Path | None) -
     click.echo(f"wrote {output} ({len(catalog.entries)} entries)", err=True)
 
 
-COMMANDS = [new, verify, export]

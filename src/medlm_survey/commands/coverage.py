@@ -109,4 +109,3 @@ def coverage(against: Path, input_format: str | None, output_format: str, show: 
     click.echo(summary_line(report, against.name, found.input_format))
 
 
-COMMANDS = [coverage]

@@ -71,4 +71,3 @@ def stats(root: Path, output_format: str, missing: str | None) -> None:
         click.echo(line)
 
 
-COMMANDS = [migrate, stats]

@@ -130,4 +130,3 @@ def serve_plugins(config: dict, root: Path) -> dict[str, dict]:
     return plugins
 
 
-COMMANDS = [build, serve]

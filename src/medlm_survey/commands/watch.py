@@ -139,4 +139,3 @@ def candidates(
         click.echo(report.summary(), err=True)
 
 
-COMMANDS = [candidates]
