@@ -16,7 +16,7 @@ FIELDS: dict[str, list[tuple[str, Callable[[EntryBase], bool]]]] = {
     "model": [
         ("trained_on", lambda e: e.trained_on is not None),
         ("sizes", lambda e: bool(e.parameter_counts)),
-        ("license", lambda e: e.license is not None and e.license != "unknown"),
+        ("license", lambda e: e.license is not None and e.license != "unknown"),  # NONE counts: checked, none given
         ("access", lambda e: e.access is not None),
         ("code", lambda e: e.links.code is not None),
         ("weights", lambda e: e.links.weights is not None or e.access in ("api", "closed")),

@@ -42,7 +42,9 @@ _PARAMS_RE = re.compile(r"^(\d+(?:\.\d+)?)([KMBT])$")
 _PARAM_SCALE = {"K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
 _MARKUP_RE = re.compile(r"</?[a-zA-Z][^>]*>|\]\(|^#+ ", re.MULTILINE)
 EARLIEST_YEAR = 1950
-LICENSE_WORDS = ("proprietary", "unknown")
+#: Besides SPDX ids: 'proprietary' (no public terms: API-only or closed), 'NONE' (SPDX's
+#: keyword: the release states no licence, so none is granted) and 'unknown' (not determined).
+LICENSE_WORDS = ("proprietary", "NONE", "unknown")
 
 
 # --- reusable field validators ---------------------------------------------------------
@@ -168,7 +170,7 @@ def _license(value: str) -> str:
     raise _error(
         "invalid_license",
         "license '{value}' is not an SPDX id, a LicenseRef-<name> for a licence SPDX does not list, "
-        "'proprietary' or 'unknown'{suggestion}",
+        "'proprietary', 'NONE' or 'unknown'{suggestion}",
         value=value,
         suggestion=hint(value, [*LICENSES, *LICENSE_WORDS], cutoff=80),
     )
@@ -562,8 +564,9 @@ class EntryBase(Node):
     """Code, weights, data, homepage and demo links."""
     license: Annotated[str, AfterValidator(_license)] | None = Field(default=None, examples=["Apache-2.0", "proprietary"])
     """SPDX license id (Apache-2.0, CC-BY-NC-4.0), LicenseRef-<name> for a named licence SPDX does
-    not list (LicenseRef-Llama-3.1-Community), 'proprietary' (no public terms: API or closed) or
-    'unknown' (no licence stated where the artefact is published)."""
+    not list (LicenseRef-Llama-3.1-Community), 'proprietary' (no public terms: API or closed),
+    'NONE' (SPDX's keyword: the release was checked and states no licence, so none is granted)
+    or 'unknown' (not determined)."""
     access: AccessTerm | None = None
     """How it can be obtained: models open/gated/api/closed; data open/credentialed/on-request/private."""
     modalities: list[Modality] = Field(default_factory=list)
