@@ -11,14 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from urllib.parse import quote
 
+from medlm_survey import export
 from medlm_survey.catalog import Catalog
 from medlm_survey.diagnostics import CODES
+from medlm_survey.pages import compare, downloads, indexes, lineage
 from medlm_survey.pages.common import (
     CHART_PATH,
-    DOWNLOADS,
     FAMILY_COLOURS,
     TERM_VOCABULARIES,
     Renderer,
@@ -66,6 +67,10 @@ __all__ = [
 ]
 
 
+#: Entries in the home page's "Recently added".
+RECENTLY_ADDED = 10
+
+
 def schema_sections() -> list[tuple[str, list[tuple[str, bool, str]]]]:
     """(section title, [(field, required, description)]) for the entry-format page."""
 
@@ -98,6 +103,10 @@ def render_pages(
     intro: str = "",
     chart: bool = True,
     today: dt.date | None = None,
+    added: Mapping[str, dt.date] | None = None,
+    changed: Mapping[str, dt.date] | None = None,
+    releases: Sequence[Mapping] = (),
+    repo_url: str | None = None,
 ) -> dict[str, str]:
     """Every generated page of the site.
 
@@ -108,11 +117,19 @@ def render_pages(
         intro: hand-written Markdown for the top of the home page (``site/home.md``).
         chart: render the timeline chart to SVG (vl-convert); tests may skip it.
         today: date shown as "last built" (pinned by tests for stable snapshots).
+        added: entry id -> when its file joined the catalogue (git history,
+            :func:`medlm_survey.export.added_dates`): shown on entry pages, and the home
+            page's "Recently added". Entries without one show no date.
+        changed: entry id -> when its file last changed (:func:`medlm_survey.export.changed_dates`).
+        releases: the manifests of the data releases (``releases/*/manifest.json``,
+            :func:`medlm_survey.releases.read_manifests`), newest first, for the downloads page.
+        repo_url: the repository (``repo_url`` of mkdocs.yml): entry pages link its
+            "report a problem" issue form; no link when None.
 
     Returns:
         ``{docs-relative path: text}``: Markdown pages plus the chart SVG.
     """
-    r = Renderer(catalog, edit_base=edit_base, intro=intro, today=today)
+    r = Renderer(catalog, edit_base=edit_base, intro=intro, today=today, added=added, changed=changed, repo_url=repo_url)
     pages: dict[str, str] = {}
     tax = catalog.taxonomy
 
@@ -131,6 +148,9 @@ def render_pages(
     board_pages, boards = leaderboard_pages(r, chart)
     pages.update(board_pages)
     pages.update(timeline_pages(r, chart))
+    pages.update(lineage.lineage_pages(r, chart))
+    pages.update(compare.compare_pages(r))
+    pages.update(indexes.index_pages(r))
 
     # taxonomy
     usage: dict[str, dict[str, list[EntryBase]]] = {v: defaultdict(list) for v in TERM_VOCABULARIES}
@@ -164,9 +184,9 @@ def render_pages(
     pages["index.md"] = front_matter(generated=True, hide=["navigation"]) + r.render(
         "home.md.j2", page="index.md", intro=intro, family_kind=family_kind,
         kind_totals=Counter(e.kind for e in catalog.entries), newest=newest(catalog.entries, 12),
+        recently=export.newest([e for e in catalog.entries if e.id in r.added], r.added, RECENTLY_ADDED),
         total=len(catalog.entries), boards=len(boards))
-    pages["downloads.md"] = front_matter(generated=True) + r.render(
-        "downloads.md.j2", page="downloads.md", downloads=DOWNLOADS, total=len(catalog.entries))
+    pages.update(downloads.downloads_pages(r, releases))
     pages["reference.md"] = front_matter(generated=True) + r.render(
         "reference.md.j2", page="reference.md", sections=schema_sections(), codes=list(CODES.items()))
     return pages

@@ -10,6 +10,7 @@ import pytest
 
 from medlm_survey.render import render_pages
 
+from . import fixture_history as history
 from .conftest import SNAPSHOTS
 
 PAGES = [
@@ -27,6 +28,11 @@ PAGES = [
     "taxonomy/index.md",
     "taxonomy/modalities/ct.md",
     "downloads.md",
+    "model/llama.md",
+    "lineage.md",
+    "compare.md",
+    "families/index.md",
+    "kinds/index.md",
 ]
 
 
@@ -37,6 +43,7 @@ def rendered(fixture_catalog):
         edit_base="https://github.com/medlm-survey/medlm-survey/edit/main/",
         intro="The hand-written introduction.\n",
         chart=False,
+        added=history.ADDED, changed=history.CHANGED, releases=history.RELEASES, repo_url=history.REPO_URL,
     )
 
 

@@ -37,7 +37,7 @@ def test_home_counts_and_ways_in(watched_page, site_url, screenshots):
     _goto(page, site_url, "")
     assert "Medical Large Models Survey" in page.title()
     stats = page.locator(".medlm-stats").inner_text()
-    assert "13" in stats and "models" in stats
+    assert "17" in stats and "models" in stats
     for way in ("Families", "Timeline", "Leaderboards", "Taxonomy", "Downloads"):
         assert page.locator(".medlm-ways").get_by_text(way, exact=True).count() == 1
     page.screenshot(path=screenshots / "home.png", full_page=True)
@@ -47,7 +47,7 @@ def test_table_sorts_filters_and_downloads_visible_rows(watched_page, site_url, 
     page = watched_page
     _goto(page, site_url, "kinds/model/")
     table = page.locator("[data-medlm-table] table")
-    assert len(_visible_names(page)) == 8
+    assert len(_visible_names(page)) == 12  # 8, and the LLaMA -> LLaVA-Med lineage chain
     # sort by size (numbers, not strings), smallest variant first, unknown sizes last
     header = table.locator("th", has_text="Sizes")
     header.click()
@@ -55,14 +55,14 @@ def test_table_sorts_filters_and_downloads_visible_rows(watched_page, site_url, 
         "[data-medlm-table] tbody tr td:nth-child(5)", "cells => cells.map(c => c.textContent.trim())"
     )
     assert sizes[:6] == ["100M", "182M", "200M", "1B", "7B · 70B", "70B"]
-    assert sizes[6:] == ["not recorded", "not recorded"]
+    assert sizes[6:] == ["not recorded"] * 6
     # "up to 10 billion parameters": models with a variant that small; unknown sizes drop out
     page.fill("[data-filter=size-max]", "10")
     visible = sorted(_visible_names(page))
     assert [name for name in visible if not name.startswith("Planted")] == ["BiomedCLIP", "BiomedGPT", "MEDITRON-70B", "SAM-Med3D"]
     assert len(visible) == 5  # and the planted fixture's 1B variant
     page.fill("[data-filter=size-max]", "")
-    assert len(_visible_names(page)) == 8
+    assert len(_visible_names(page)) == 12
     # sort by date ascending
     table.locator("th", has_text="Date").click()
     dates = page.eval_on_selector_all("[data-medlm-table] tbody tr td:nth-child(3)", "c => c.map(x => x.textContent)")
@@ -84,14 +84,14 @@ def test_table_sorts_filters_and_downloads_visible_rows(watched_page, site_url, 
     assert rows[0][0] == "Name" and len(rows) == 2 and rows[1][0] == "BiomedGPT"
     # year range
     page.click("[data-medlm-table] button[type=reset]")
-    page.wait_for_function("document.querySelector('[data-count]').textContent === '8'")
+    page.wait_for_function("document.querySelector('[data-count]').textContent === '12'")
     page.fill("[data-filter=year-min]", "2023")
     page.fill("[data-filter=year-max]", "2023")
     assert "Planted" not in " ".join(_visible_names(page))  # 2024 entry filtered out
     page.fill("[data-filter=year-min]", "")
     page.fill("[data-filter=year-max]", "")
     page.click("[data-medlm-table] button[type=reset]")
-    page.wait_for_function("document.querySelector('[data-count]').textContent === '8'")
+    page.wait_for_function("document.querySelector('[data-count]').textContent === '12'")
     page.screenshot(path=screenshots / "table.png", full_page=True)
 
 
@@ -99,8 +99,12 @@ def test_timeline_filter(watched_page, site_url, screenshots):
     page = watched_page
     _goto(page, site_url, "timeline/")
     assert page.locator(".medlm-chart img").evaluate("img => img.complete && img.naturalWidth > 0")
+    # models only until another kind is ticked (the chart follows the same filters)
+    assert page.locator(".medlm-event:not([hidden])").count() == 12
+    for kind in ("dataset", "benchmark", "survey"):
+        page.check(f"input[data-filter=kind][value={kind}]")
     total = page.locator(".medlm-event:not([hidden])").count()
-    assert total == 13
+    assert total == 17
     page.uncheck("input[data-filter=family][value=llm]")
     shown = page.locator(".medlm-event:not([hidden])").count()
     assert 0 < shown < total
