@@ -30,6 +30,7 @@ LAZY_COMMANDS = {
     "stats": "medlm_survey.commands.records:stats",
     "coverage": "medlm_survey.commands.coverage:coverage",
     "candidates": "medlm_survey.commands.watch:candidates",
+    "release": "medlm_survey.commands.release:release",
 }
 
 

@@ -1,13 +1,17 @@
-"""Exports of the catalogue: JSON, CSV, BibTeX, an Atom feed and a static JSON API.
+"""Exports of the catalogue: JSON, CSV, BibTeX, JSON Lines, Parquet, an Atom feed and a static JSON API.
 
 Every output is deterministic (no timestamps but the entries' own dates and, in the feed,
 the dates git records for their files), so a rebuild of an unchanged catalogue changes no
-file. BibTeX is written by :mod:`medlm_survey.bibtex`. The site build calls :func:`write_downloads`;
-``medlm-survey export`` calls the single renderers in :data:`FORMATS`.
+file. BibTeX is written by :mod:`medlm_survey.bibtex`, JSON Lines and Parquet by
+:mod:`medlm_survey.tabular`. The site build takes :func:`render_downloads`; ``medlm-survey
+export`` calls the single renderers in :data:`FORMATS`; a data release
+(:mod:`medlm_survey.releases`) freezes some of them under ``releases/<version>/``.
 
 Static API (paths relative to the downloads folder, ``downloads/`` of the site)::
 
     entries.json               {"schema_version", "count", "entries": [entry, ...]}
+    entries.jsonl              one entry per line
+    entries.parquet            one row per entry (columns: medlm_survey.tabular)
     api/index.json             {"schema_version", "count", "entries": [{"id", "kind", "name", "date", "url"}]}
     api/entries/<id>.json      one entry, exactly as in entries.json (valid against
                                schema/entry.schema.json)
@@ -30,6 +34,7 @@ from medlm_survey import history
 from medlm_survey.bibtex import bibtex_text, render_bibtex  # noqa: F401
 from medlm_survey.catalog import Catalog
 from medlm_survey.schema import SCHEMA_VERSION, EntryBase, parse_date
+from medlm_survey.tabular import render_jsonl, render_parquet
 
 #: The published site (``site_url`` of mkdocs.yml; a test keeps the two equal).
 SITE_URL = "https://medlm-survey.github.io/medlm-survey/"
@@ -111,16 +116,19 @@ def write_api(catalog: Catalog, target_dir: Path, base_url: str = SITE_URL + DOW
     return written
 
 
-def _write_files(target_dir: Path, files: dict[str, str]) -> list[Path]:
+def _write_files(target_dir: Path, files: Mapping[str, str | bytes]) -> list[Path]:
     written = []
-    for rel, text in files.items():
+    for rel, content in files.items():
         path = Path(target_dir) / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        # newline="" keeps the CSV's CRLF row ends as the csv module wrote them.
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        path.write_bytes(as_bytes(content))
         written.append(path)
     return written
+
+
+def as_bytes(content: str | bytes) -> bytes:
+    """A download's bytes: text as UTF-8, exactly as written (the CSV keeps its CRLF row ends)."""
+    return content if isinstance(content, bytes) else content.encode("utf-8")
 
 
 # --- CSV -------------------------------------------------------------------------------
@@ -219,7 +227,16 @@ def release_date(entry: EntryBase) -> dt.datetime:
 def added_dates(catalog: Catalog) -> dict[str, dt.datetime]:
     """Entry id -> when its file was added to the catalogue (git history; see
     :func:`medlm_survey.history.added_dates`). Entries git does not know are missing."""
-    by_path = history.added_dates(catalog.root)
+    return _by_id(catalog, history.added_dates(catalog.root))
+
+
+def changed_dates(catalog: Catalog) -> dict[str, dt.datetime]:
+    """Entry id -> when its file last changed (git history; see
+    :func:`medlm_survey.history.changed_dates`). Entries git does not know are missing."""
+    return _by_id(catalog, history.changed_dates(catalog.root))
+
+
+def _by_id(catalog: Catalog, by_path: Mapping[str, dt.datetime]) -> dict[str, dt.datetime]:
     return {entry_id: by_path[path] for entry_id, path in catalog.paths.items() if path in by_path}
 
 
@@ -292,41 +309,63 @@ def render_feed(
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
 
 
-def render_catalog_feed(catalog: Catalog, site_url: str = SITE_URL, base_url: str | None = None) -> str:
-    """:func:`render_feed` of a catalogue, dated by git history where there is one."""
-    return render_feed(catalog.entries, added_dates(catalog), site_url=site_url, base_url=base_url)
+def render_catalog_feed(
+    catalog: Catalog,
+    site_url: str = SITE_URL,
+    base_url: str | None = None,
+    added: Mapping[str, dt.date] | None = None,
+) -> str:
+    """:func:`render_feed` of a catalogue, dated by git history where there is one.
+
+    Args:
+        added: the dates of :func:`added_dates`, when the caller has them already.
+    """
+    added = added_dates(catalog) if added is None else added
+    return render_feed(catalog.entries, added, site_url=site_url, base_url=base_url)
 
 
 # --- everything at once ----------------------------------------------------------------
 
-#: ``medlm-survey export --format``: name -> renderer.
-FORMATS: dict[str, Callable[[Catalog], str]] = {
+#: ``medlm-survey export --format``: name -> renderer (text, or bytes for Parquet).
+FORMATS: dict[str, Callable[[Catalog], str | bytes]] = {
     "json": render_json,
     "csv": render_csv,
     "bibtex": render_bibtex,
     "atom": render_catalog_feed,
+    "jsonl": render_jsonl,
+    "parquet": render_parquet,
 }
 
 
-def render_downloads(catalog: Catalog, *, site_url: str = SITE_URL, base_url: str | None = None) -> dict[str, str]:
-    """Every download as ``{path relative to the downloads folder: text}``.
+def render_downloads(
+    catalog: Catalog,
+    *,
+    site_url: str = SITE_URL,
+    base_url: str | None = None,
+    added: Mapping[str, dt.date] | None = None,
+) -> dict[str, str | bytes]:
+    """Every download as ``{path relative to the downloads folder: text or bytes}``.
 
-    ``entries.json``, ``entries.csv``, ``references.bib``, ``feed.xml``, ``api/index.json``
-    and ``api/entries/<id>.json``. The site build takes these in memory; :func:`write_downloads`
+    ``entries.json``, ``entries.csv``, ``references.bib``, ``entries.jsonl``,
+    ``entries.parquet`` (bytes), ``feed.xml``, ``api/index.json`` and
+    ``api/entries/<id>.json``. The site build takes these in memory; :func:`write_downloads`
     writes them.
 
     Args:
         site_url: the site root (entry pages).
         base_url: the published URL of the downloads folder; default ``site_url + "downloads/"``,
             where the site build puts it.
+        added: entry id -> date added (:func:`added_dates`), when the caller has it already.
     """
     base_url = base_url or site_url + DOWNLOADS_DIR
     return {
         "entries.json": render_json(catalog),
         "entries.csv": render_csv(catalog),
         "references.bib": render_bibtex(catalog),
-        "feed.xml": render_catalog_feed(catalog, site_url, base_url=base_url),
+        "feed.xml": render_catalog_feed(catalog, site_url, base_url=base_url, added=added),
         **render_api(catalog, base_url),
+        "entries.jsonl": render_jsonl(catalog),
+        "entries.parquet": render_parquet(catalog),
     }
 
 

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import yaml
 
-from medlm_survey import export
+from medlm_survey import export, releases
 from medlm_survey.catalog import Catalog, load_catalog
 from medlm_survey.render import render_pages
 from medlm_survey.schema_export import SCHEMA_PATH, schema_json
@@ -86,6 +86,8 @@ class SiteConfig:
     site_dir: Path
     sources_dir: Path
     edit_base: str | None
+    #: ``repo_url`` of mkdocs.yml: entry pages link its issue form.
+    repo_url: str | None = None
 
     @classmethod
     def resolve(
@@ -104,7 +106,11 @@ class SiteConfig:
         docs = Path(docs_dir) if docs_dir else base / config.get("docs_dir", "build/docs")
         site = Path(site_dir) if site_dir else base / config.get("site_dir", "public")
         sources = Path(sources_dir) if sources_dir else base / SOURCES_DIR
-        return cls(root, config_file, docs.resolve(), site.resolve(), sources.resolve(), edit_base_of(config))
+        repo = config.get("repo_url")
+        return cls(
+            root, config_file, docs.resolve(), site.resolve(), sources.resolve(), edit_base_of(config),
+            str(repo).rstrip("/") if repo else None,
+        )
 
 
 def read_config(config_file: Path) -> dict:
@@ -150,12 +156,31 @@ def collect_sources(sources_dir: Path) -> tuple[dict[str, bytes], str]:
     return files, intro
 
 
-def collect_downloads(catalog: Catalog) -> dict[str, bytes]:
+def collect_downloads(catalog: Catalog, added: Mapping[str, dt.date] | None = None) -> dict[str, bytes]:
     """The download files (``downloads/...``) of :func:`medlm_survey.export.render_downloads`."""
     return {
-        f"downloads/{rel}": text.encode("utf-8")
-        for rel, text in sorted(export.render_downloads(catalog).items())
+        f"downloads/{rel}": export.as_bytes(content)
+        for rel, content in sorted(export.render_downloads(catalog, added=added).items())
     }
+
+
+def collect_releases(root: Path) -> tuple[dict[str, bytes], list[dict]]:
+    """The data releases of ``root/releases/``: their files, as ``downloads/releases/<version>/<file>``,
+    and their manifests, newest first (for the downloads page).
+
+    Raises:
+        BuildError: a manifest cannot be read, or a release file no longer matches its
+            checksum (releases are immutable).
+    """
+    files: dict[str, bytes] = {}
+    try:
+        manifests = releases.read_manifests(root)
+        for manifest in manifests:
+            for name, data in releases.read_release(root, manifest).items():
+                files[f"{export.DOWNLOADS_DIR}{releases.RELEASES_DIR}/{manifest['version']}/{name}"] = data
+    except releases.ReleaseError as exc:
+        raise BuildError(str(exc)) from exc
+    return files, manifests
 
 
 def sync_tree(files: Mapping[str, bytes], target: Path) -> SyncReport:
@@ -210,7 +235,13 @@ def generate_docs(
     timings = timings if timings is not None else {}
     started = time.perf_counter()
     files, intro = collect_sources(site.sources_dir)
-    pages = render_pages(catalog, edit_base=site.edit_base, intro=intro, today=today)
+    release_files, manifests = collect_releases(site.root)
+    # One git log each for the whole catalogue; the feed reuses the dates added.
+    added, changed = export.added_dates(catalog), export.changed_dates(catalog)
+    pages = render_pages(
+        catalog, edit_base=site.edit_base, intro=intro, today=today,
+        added=added, changed=changed, releases=manifests, repo_url=site.repo_url,
+    )  # fmt: skip
     generated = sum(1 for p in pages if p.endswith(".md"))
     for rel, text in pages.items():
         if rel in files:
@@ -218,7 +249,8 @@ def generate_docs(
         files[rel] = text.encode("utf-8")
     timings["render"] = time.perf_counter() - started
     started = time.perf_counter()
-    files.update(collect_downloads(catalog))
+    files.update(collect_downloads(catalog, added))
+    files.update(release_files)
     # The feed is announced in every page's head from the site root. Why not downloads/:
     # Material's instant navigation fetches sitemap.xml beside every <link rel="alternate">
     # (for language versions), and there is no sitemap in downloads/ (a 404 on every page).

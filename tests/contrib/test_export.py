@@ -269,7 +269,8 @@ def test_write_downloads_writes_every_file_deterministically(mini, tmp_path):
     second = export.write_downloads(mini, tmp_path / "b")
     names = [p.relative_to(tmp_path / "a").as_posix() for p in first]
     assert names[:5] == ["entries.json", "entries.csv", "references.bib", "feed.xml", "api/index.json"]
-    assert len(names) == 5 + 4
+    assert names[-2:] == ["entries.jsonl", "entries.parquet"]
+    assert len(names) == 5 + 4 + 2
     assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
     assert (tmp_path / "a" / "entries.csv").read_bytes().count(b"\r\n") == 5
 
@@ -294,7 +295,7 @@ def test_export_to_a_file(mini_root, tmp_path):
 
 def test_export_all(mini_root, tmp_path):
     result = invoke("export", "--all", str(tmp_path / "site"), "--root", str(mini_root))
-    assert (result.exit_code, result.output) == (0, f"wrote 9 files to {tmp_path / 'site'}\n")
+    assert (result.exit_code, result.output) == (0, f"wrote 11 files to {tmp_path / 'site'}\n")
 
 
 def test_export_warns_about_invalid_entries(mini_root):

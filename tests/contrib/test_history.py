@@ -141,3 +141,98 @@ def test_the_feed_is_dated_by_the_git_history(tmp_path: Path, taxonomy):
         ("RETFound (model)", "2023-09-01T00:00:00Z"),
         ("Plain Notes (dataset)", "2022-02-02T10:00:00Z"),  # released 2021, added 2022
     ]
+
+
+# --- changed_dates, entry_changes: the entry pages' dates and the release changelog -----
+
+
+def rev(root: Path, ref: str) -> str:
+    return subprocess.run(["git", "-C", str(root), "rev-parse", ref], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def test_last_change_of_each_file(repo: Path):
+    changed = history.changed_dates(repo)
+    assert changed["entries/model/a.yaml"] == dt.datetime(2024, 3, 1, 8, 0, tzinfo=dt.UTC)  # the edit
+    assert changed["entries/model/b2.yaml"] == dt.datetime(2024, 5, 5, tzinfo=dt.UTC)  # renamed there
+    assert changed["entries/model/c.yaml"] == dt.datetime(2024, 7, 7, tzinfo=dt.UTC)  # added again
+    assert "entries/model/untracked.yaml" not in changed
+
+
+def test_changed_dates_in_a_shallow_clone_skip_the_boundary(repo: Path, tmp_path: Path):
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "2", f"file://{repo}", str(clone))
+    assert history.changed_dates(clone) == {"entries/model/c.yaml": dt.datetime(2024, 7, 7, tzinfo=dt.UTC)}
+
+
+def test_changed_dates_need_one_git_log(repo: Path, monkeypatch):
+    calls = []
+    real_run = subprocess.run
+
+    def spy(args, *rest, **kwargs):
+        calls.append(args)
+        return real_run(args, *rest, **kwargs)
+
+    monkeypatch.setattr(history.subprocess, "run", spy)
+    history.changed_dates(repo)
+    assert len([c for c in calls if "log" in c]) == 1
+
+
+def test_entry_changes_give_the_net_effect_since_a_commit(repo: Path):
+    first = rev(repo, "HEAD~3")
+    changes = history.entry_changes(repo, first)
+    assert changes == history.PathChanges(
+        added=("entries/model/b2.yaml", "entries/model/c.yaml"),  # c: added, removed, added again
+        changed=("entries/model/a.yaml",),
+        removed=("entries/model/b.yaml",),  # renamed: ids are file names
+    )
+    assert history.entry_changes(repo, rev(repo, "HEAD")) == history.PathChanges((), (), ())
+
+
+def test_entry_changes_over_the_whole_history(repo: Path):
+    assert history.entry_changes(repo, None) == history.PathChanges(
+        added=("entries/model/a.yaml", "entries/model/b2.yaml", "entries/model/c.yaml"), changed=(), removed=()
+    )
+
+
+def test_entry_changes_count_a_merge_by_its_effect_on_the_main_line(tmp_path: Path):
+    root = tmp_path / "merge"
+    (root / "entries/model").mkdir(parents=True)
+    git(root, "init", "-q", "-b", "main")
+    (root / "entries/model/a.yaml").write_text("a\n")
+    (root / "entries/model/b.yaml").write_text("b\n")
+    commit(root, "2024-01-01T00:00:00+00:00")
+    base = rev(root, "HEAD")
+    git(root, "checkout", "-q", "-b", "side")
+    (root / "entries/model/a.yaml").write_text("a edited\n")
+    (root / "entries/model/c.yaml").write_text("c\n")
+    commit(root, "2024-01-02T00:00:00+00:00")
+    (root / "entries/model/c.yaml").unlink()
+    commit(root, "2024-01-03T00:00:00+00:00")
+    git(root, "checkout", "-q", "main")
+    (root / "entries/model/b.yaml").unlink()
+    (root / "entries/model/d.yaml").write_text("d\n")
+    commit(root, "2024-01-04T00:00:00+00:00")
+    git(root, "merge", "-q", "--no-ff", "side", "-m", "merge", when="2024-01-05T00:00:00+00:00")
+    assert history.entry_changes(root, base) == history.PathChanges(
+        added=("entries/model/d.yaml",), changed=("entries/model/a.yaml",), removed=("entries/model/b.yaml",)
+    )
+
+
+def test_entry_changes_say_why_git_cannot_answer(repo: Path, tmp_path: Path, monkeypatch):
+    with pytest.raises(history.HistoryUnavailable, match="not in a git repository"):
+        history.entry_changes(tmp_path, None)
+    with pytest.raises(history.HistoryUnavailable, match="is not in this clone"):
+        history.entry_changes(repo, "0" * 40)
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo}", str(clone))
+    with pytest.raises(history.HistoryUnavailable, match=r"not in this clone; fetch the full history \(git fetch --unshallow\)"):
+        history.entry_changes(clone, rev(repo, "HEAD~3"))
+    monkeypatch.setenv("PATH", str(tmp_path / "no-such-bin"))
+    with pytest.raises(history.HistoryUnavailable, match="git is not installed"):
+        history.entry_changes(repo, None)
+
+
+def test_head_and_uncommitted_files(repo: Path, tmp_path: Path):
+    assert history.head_commit(repo) == rev(repo, "HEAD")
+    assert history.uncommitted(repo) == ["?? entries/model/untracked.yaml"]
+    assert history.head_commit(tmp_path) is None and history.uncommitted(tmp_path) is None

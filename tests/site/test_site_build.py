@@ -76,7 +76,7 @@ def test_downloads_are_in_the_docs(catalog_copy: Path, tmp_path: Path):
     pytest.importorskip("medlm_survey.export")
     site = _site(catalog_copy, tmp_path)
     generate_docs(load_catalog(catalog_copy, today=TODAY), site)
-    for name in ("entries.json", "entries.csv", "references.bib", "feed.xml"):
+    for name in ("entries.json", "entries.csv", "references.bib", "feed.xml", "entries.jsonl", "entries.parquet"):
         assert (site.docs_dir / "downloads" / name).exists(), name
 
 

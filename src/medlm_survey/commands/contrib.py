@@ -322,7 +322,7 @@ def verify(
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default=Path("-"), show_default=True, help="File to write ('-' for standard output).")
 @click.option("--all", "all_dir", type=click.Path(file_okay=False, path_type=Path), help="Instead, write every download and the static API into this folder.")
 def export(root: Path, output_format: str, output: Path, all_dir: Path | None) -> None:
-    """Export the valid entries as JSON, CSV, BibTeX or an Atom feed."""
+    """Export the valid entries as JSON, CSV, BibTeX, an Atom feed, JSON Lines or Parquet."""
     catalog = open_catalog(root)
     broken = len({d.path for d in catalog.errors})
     if broken:
@@ -334,12 +334,18 @@ def export(root: Path, output_format: str, output: Path, all_dir: Path | None) -
         written = exports.write_downloads(catalog, all_dir)
         click.echo(f"wrote {len(written)} files to {all_dir}")
         return
-    text = exports.FORMATS[output_format](catalog)
+    content = exports.FORMATS[output_format](catalog)
     if str(output) == "-":
-        click.echo(text, nl=False)
+        if isinstance(content, bytes):  # Parquet: binary, never onto a terminal
+            stdout = sys.stdout.buffer
+            if stdout.isatty():
+                raise click.UsageError(f"{output_format} is a binary format; write it to a file with -o FILE")
+            stdout.write(content)
+            stdout.flush()
+            return
+        click.echo(content, nl=False)
         return
-    with output.open("w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
+    output.write_bytes(exports.as_bytes(content))
     click.echo(f"wrote {output} ({len(catalog.entries)} entries)", err=True)
 
 

@@ -18,7 +18,7 @@ import functools
 import html
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
@@ -27,7 +27,7 @@ from markupsafe import Markup, escape
 
 from medlm_survey import identifiers
 from medlm_survey.catalog import Catalog
-from medlm_survey.export import bibtex_text
+from medlm_survey.export import DOWNLOADS_DIR, api_path, bibtex_text
 from medlm_survey.record_stats import completeness
 from medlm_survey.schema import (
     EntryBase,
@@ -55,11 +55,17 @@ DATA_ACCESS_LABELS = {"open": "Open data", "credentialed": "Credentialed data", 
 MONTHS = ("Unknown", "January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
 CHART_PATH = "assets/charts/entries-per-year.svg"
+#: The issue form of the repository (``.github/ISSUE_TEMPLATE/``) that entry pages link to,
+#: and the id of its input that the link fills with the entry id.
+REPORT_TEMPLATE = "report-problem.yml"
+REPORT_FIELD = "entry"
 #: Files ``export.write_downloads`` produces (the downloads page links them).
 DOWNLOADS = (
     ("entries.json", "Every entry as JSON (one object per entry, all fields)."),
     ("entries.csv", "One row per entry, for spreadsheets."),
     ("references.bib", "BibTeX for every paper of the catalogue."),
+    ("entries.jsonl", "JSON Lines: one entry per line, the same documents as entries.json."),
+    ("entries.parquet", "Parquet: one row per entry, lists as lists, nested objects (paper, links, variants, results) as JSON text."),
     ("feed.xml", "Atom feed of the newest entries."),
     ("api/index.json", "Index of the static API: id, kind, name, date and URL of every entry."),
     ("api/entries/", "One JSON file per entry: api/entries/&lt;id&gt;.json."),
@@ -310,12 +316,25 @@ class Table:
 class Renderer:
     """Holds the catalogue and the Jinja environment while the pages are produced."""
 
-    def __init__(self, catalog: Catalog, *, edit_base: str | None, intro: str, today: dt.date | None):
+    def __init__(
+        self,
+        catalog: Catalog,
+        *,
+        edit_base: str | None,
+        intro: str,
+        today: dt.date | None,
+        added: Mapping[str, dt.date] | None = None,
+        changed: Mapping[str, dt.date] | None = None,
+        repo_url: str | None = None,
+    ):
         self.catalog = catalog
         self.taxonomy = catalog.taxonomy
         self.edit_base = safe_url(edit_base) if edit_base else None
         self.intro = intro
         self.today = today
+        self.added = added or {}
+        self.changed = changed or {}
+        self.repo_url = safe_url(repo_url.rstrip("/")) if repo_url else None
         self.env = jinja2.Environment(
             loader=jinja2.PackageLoader("medlm_survey", "templates"),
             autoescape=True,  # every page is HTML in Markdown clothing: escape everything
@@ -366,6 +385,28 @@ class Renderer:
 
     def entry_href(self, page: str, entry_id: str) -> str:
         return relative(page, entry_path(self.catalog.by_id[entry_id]))
+
+    def json_href(self, page: str, entry_id: str) -> str:
+        """Link to the entry's document of the static API (``downloads/api/entries/<id>.json``)."""
+        return relative(page, DOWNLOADS_DIR + api_path(entry_id))
+
+    def report_url(self, entry_id: str) -> str | None:
+        """The repository's "report a problem" issue form with the entry id filled in.
+
+        GitHub fills an issue form's field from the query parameter named after the field's
+        ``id``, next to ``template=<file>``; None without a repository URL.
+        """
+        if not self.repo_url:
+            return None
+        return f"{self.repo_url}/issues/new?template={REPORT_TEMPLATE}&{REPORT_FIELD}={quote(entry_id, safe='')}"
+
+    def history_days(self, entry_id: str) -> tuple[str | None, str | None]:
+        """(day added, day last changed) as ``YYYY-MM-DD`` in UTC, from git history; the
+        second is None when it is the day of the first (or git knows neither)."""
+        added, changed = self.added.get(entry_id), self.changed.get(entry_id)
+        added_day = _utc_day(added) if added else None
+        changed_day = _utc_day(changed) if changed else None
+        return added_day, changed_day if changed_day != added_day else None
 
     def source_html(self, page: str, result: Result) -> Markup:
         """Badge (self-reported / third-party), the measuring paper as a link, the locator."""
@@ -452,6 +493,13 @@ class Renderer:
         return self.env.get_template(template).render(**context)
 
     # -- tables
+
+
+def _utc_day(when: dt.date) -> str:
+    """The calendar day of a date, or of a datetime in UTC (a naive one is taken as UTC)."""
+    if isinstance(when, dt.datetime) and when.tzinfo:
+        when = when.astimezone(dt.UTC)
+    return when.strftime("%Y-%m-%d")
 
 
 def newest(entries: Iterable[EntryBase], n: int) -> list[EntryBase]:

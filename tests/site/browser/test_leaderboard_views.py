@@ -33,18 +33,20 @@ def test_medqa_leaderboard_filters_and_keeps_state_in_the_address(watched_page, 
     # best score per model: Llama 2 keeps its better (self-reported) row
     page.check("[data-filter=best]")
     assert [r["model"] for r in _rows(page)] == ["med-palm-2", "meditron", "llama-2"]
-    # open weights only, and at most 10 billion parameters
-    page.select_option("[data-filter=access]", "open-weights")
-    assert {r["access"] for r in _rows(page)} == {"open-weights"}
+    # downloadable (gated) weights only, and at most 10 billion parameters
+    page.select_option("[data-filter=access]", "gated")
+    assert {r["access"] for r in _rows(page)} == {"gated"}
     page.fill("[data-filter=size-max]", "10")
-    assert [r["model"] for r in _rows(page)] == ["meditron"]  # its 7B variant
-    assert "size-max=10" in page.url and "best=1" in page.url and "access=open-weights" in page.url
+    assert _rows(page) == []  # both scores are of 70B variants
+    page.fill("[data-filter=size-max]", "70")
+    assert [r["model"] for r in _rows(page)] == ["meditron", "llama-2"]
+    assert "size-max=70" in page.url and "best=1" in page.url and "access=gated" in page.url
     page.screenshot(path=screenshots / "leaderboard-filtered.png", full_page=False)
     # the same view after a reload, from the address alone
     page.reload(wait_until="load")
     page.wait_for_load_state("networkidle")
-    assert [r["model"] for r in _rows(page)] == ["meditron"]
-    assert page.locator("[data-filter=size-max]").input_value() == "10"
+    assert [r["model"] for r in _rows(page)] == ["meditron", "llama-2"]
+    assert page.locator("[data-filter=size-max]").input_value() == "70"
     # all settings: ranks stay those of each setting
     page.click("button[type=reset]")
     page.select_option("[data-filter=setting]", "")
