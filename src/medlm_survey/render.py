@@ -171,10 +171,12 @@ def render_pages(
     for vocabulary, title in (("modalities", "Modality"), ("tasks", "Task"), ("specialties", "Specialty")):
         rows = []
         for term in tax.ids(vocabulary):
+            # Models only: a dataset or survey about CT is not a CT model.
+            models = [e for e in usage[vocabulary].get(term, []) if e.kind == "model"]
             counts = Counter()
-            for entry in usage[vocabulary].get(term, []):
+            for entry in models:
                 counts.update(entry.categories)
-            rows.append((term, [counts.get(f, 0) for f in r.families], len(usage[vocabulary].get(term, []))))
+            rows.append((term, [counts.get(f, 0) for f in r.families], len(models)))
         matrices.append((vocabulary, title, rows))
     pages["taxonomy/index.md"] = front_matter(generated=True) + r.render(
         "taxonomy.md.j2", page="taxonomy/index.md", matrices=matrices, usage=usage, vocabularies=TERM_VOCABULARIES)

@@ -186,11 +186,13 @@ def test_timeline_groups_by_year_and_month(pages):
     assert text.count('class="medlm-event') == 17
 
 
-def test_taxonomy_matrix_counts_and_gaps(pages):
+def test_taxonomy_matrix_counts_models_and_links_to_filtered_tables(pages):
     text = pages["taxonomy/index.md"]
     row = re.search(r'<tr><th scope="row"><a href="modalities/ct/">CT</a></th>(.*?)</tr>', text).group(1)
-    cells = re.findall(r">([^<]*)</td>", row)
-    assert cells == ["–", "–", "1", "1", "–", "–", "2"]  # llm, vision, vlm, 3d, multimodal, graph, all
+    cells = re.findall(r">([^<>]+)</(?:a|td)>", row)
+    # SAM-Med3D is the one CT model (3D family); the VQA-RAD benchmark is not counted.
+    assert cells == ["–", "–", "–", "1", "–", "–", "1"]  # llm, vision, vlm, 3d, multimodal, graph, all
+    assert 'href="../families/3d/?kind=model&amp;modalities=ct"' in row
     assert "medlm-gap" in row
 
 

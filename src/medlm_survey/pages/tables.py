@@ -76,7 +76,9 @@ def access_key(entry: EntryBase) -> str:
 def entry_table(r: Renderer, page: str, entries: Iterable[EntryBase], columns: list[str], name: str) -> Table:
     """Rows for ``entries`` with the chosen columns; facets from the values present."""
     rows = []
-    facet_values: dict[str, Counter] = {key: Counter() for key in ("kind", "scope", "modalities", "tasks", "access", "evidence")}
+    facet_values: dict[str, Counter] = {
+        key: Counter() for key in ("kind", "scope", "modalities", "tasks", "specialties", "access", "evidence")
+    }
     access_labels: dict[str, str] = {}
     years = []
     for entry in entries:
@@ -87,6 +89,7 @@ def entry_table(r: Renderer, page: str, entries: Iterable[EntryBase], columns: l
             "year": str(entry.year),
             "modalities": " ".join(entry.modalities),
             "tasks": " ".join(entry.tasks),
+            "specialties": " ".join(entry.specialties),
             "access": access,
             "kind": entry.kind,
             "scope": entry.scope,
@@ -98,7 +101,7 @@ def entry_table(r: Renderer, page: str, entries: Iterable[EntryBase], columns: l
         }
         facet_values["kind"][entry.kind] += 1
         facet_values["scope"][entry.scope] += 1
-        for key in ("modalities", "tasks"):
+        for key in ("modalities", "tasks", "specialties"):
             facet_values[key].update(getattr(entry, key))
         if access:
             facet_values["access"][access] += 1
@@ -112,6 +115,7 @@ def entry_table(r: Renderer, page: str, entries: Iterable[EntryBase], columns: l
         "scope": lambda v: {"medical": "Medical", "general": "General-purpose base"}.get(v, v),
         "modalities": lambda v: r.taxonomy.label("modalities", v),
         "tasks": lambda v: r.taxonomy.label("tasks", v),
+        "specialties": lambda v: r.taxonomy.label("specialties", v),
         "access": lambda v: access_labels.get(v, v),
         "evidence": lambda v: r.taxonomy.label("evidence_levels", v),
     }
@@ -121,6 +125,7 @@ def entry_table(r: Renderer, page: str, entries: Iterable[EntryBase], columns: l
         ("scope", "Scope"),
         ("modalities", "Modality"),
         ("tasks", "Task"),
+        ("specialties", "Specialty"),
         ("access", "Access"),
         ("evidence", "Clinical evidence"),
     ):
