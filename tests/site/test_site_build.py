@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -208,3 +209,13 @@ def test_serve_plugins_survive_repeated_config_loads(tmp_path: Path):
     for _ in range(2):
         loaded = load_config(str(mkdocs_yml), plugins=plugins)
         assert {"search", "medlm-survey"} <= set(loaded.plugins)
+
+
+def test_the_json_schema_is_served_at_its_id(built_site: Path, repo_root: Path):
+    """The schema's $id is an address on the site; the build publishes the committed schema there."""
+    from medlm_survey.schema_export import SCHEMA_ID, SCHEMA_PATH
+
+    served = built_site / SCHEMA_PATH
+    assert SCHEMA_ID.endswith("/" + SCHEMA_PATH)
+    assert json.loads(served.read_text(encoding="utf-8"))["$id"] == SCHEMA_ID
+    assert served.read_text(encoding="utf-8") == (repo_root / SCHEMA_PATH).read_text(encoding="utf-8")
