@@ -34,7 +34,7 @@ def test_compare_lines_up_shared_scores_by_setting(watched_page, site_url, scree
     assert rows.count() == 1
     cells = [c.strip() for c in rows.first.locator("th, td").all_inner_texts()]
     assert cells[0] == "MedQA" and cells[1].startswith("Accuracy · USMLE 4-option · test · 5-shot (%)")
-    assert cells[2].startswith("79.7") and "best" in cells[2] and cells[3] == "64.4"
+    assert cells[2].startswith("79.7") and "best" in cells[2] and cells[3].startswith("64.4") and "70B" in cells[3]
     # their other MedQA scores (ensemble refinement, self-consistency) are not lined up
     text = page.locator("[data-compare-scores]").inner_text()
     assert "86.5" not in text and "70.2" not in text
