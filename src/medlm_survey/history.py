@@ -36,8 +36,31 @@ def added_dates(root: Path, folder: str = "entries") -> dict[str, dt.datetime]:
     same answer on every machine. In a shallow clone the oldest commit present looks as if
     it added every file; its additions are dropped rather than reported with a wrong date.
     """
+    # git log lists newest first; keep the earliest addition (a file deleted and added
+    # again joined the catalogue the first time).
+    return _file_dates(root, folder, "A", keep_later=False)
+
+
+def changed_dates(root: Path, folder: str = "entries") -> dict[str, dt.datetime]:
+    """Path of each file under ``root/folder`` -> author date of the last commit adding or
+    changing it. Same paths and the same fallbacks as :func:`added_dates`.
+
+    Why merges do not count: ``git log`` lists no files for a merge commit, so a file is
+    dated by the commit that really changed it, not by the day its pull request was merged.
+    In a shallow clone the boundary commit seems to change every file; it is ignored, so a
+    file last changed before it has no date rather than a wrong one.
+    """
+    # The latest change wins; author dates need not follow the log's order (a rebased
+    # commit keeps its older author date).
+    return _file_dates(root, folder, "AM", keep_later=True)
+
+
+def _file_dates(root: Path, folder: str, diff_filter: str, keep_later: bool) -> dict[str, dt.datetime]:
+    """One ``git log`` over ``folder``: each path's earliest or latest author date among
+    the commits that match ``diff_filter`` (A added, M modified). Commits at a shallow
+    clone's boundary are skipped (see :func:`added_dates`)."""
     args = [
-        "log", "--no-renames", "--diff-filter=A", f"--format={_COMMIT}%H %aI",
+        "log", "--no-renames", f"--diff-filter={diff_filter}", f"--format={_COMMIT}%H %aI",
         "--name-only", "--relative", "-z", "--", folder,
     ]  # fmt: skip
     output = _git(root, *args)
@@ -54,41 +77,8 @@ def added_dates(root: Path, folder: str = "entries") -> dict[str, dt.datetime]:
                 commit, _, stamp = line[len(_COMMIT) :].partition(" ")
                 when = dt.datetime.fromisoformat(stamp)
             elif line and when is not None and commit not in shallow:
-                # git log lists newest first; keep the earliest addition (a file deleted and
-                # added again joined the catalogue the first time).
-                if line not in dates or when < dates[line]:
-                    dates[line] = when
-    return dates
-
-
-def changed_dates(root: Path, folder: str = "entries") -> dict[str, dt.datetime]:
-    """Path of each file under ``root/folder`` -> author date of the last commit adding or
-    changing it. Same paths and the same fallbacks as :func:`added_dates`.
-
-    Why merges do not count: ``git log`` lists no files for a merge commit, so a file is
-    dated by the commit that really changed it, not by the day its pull request was merged.
-    In a shallow clone the boundary commit seems to change every file; it is ignored, so a
-    file last changed before it has no date rather than a wrong one.
-    """
-    args = [
-        "log", "--no-renames", "--diff-filter=AM", f"--format={_COMMIT}%H %aI",
-        "--name-only", "--relative", "-z", "--", folder,
-    ]  # fmt: skip
-    output = _git(root, *args)
-    if output is None:
-        return {}
-    shallow = _shallow_commits(root)
-    dates: dict[str, dt.datetime] = {}
-    commit, when = "", None
-    for record in output.split("\0"):
-        for line in record.split("\n"):
-            if line.startswith(_COMMIT):
-                commit, _, stamp = line[len(_COMMIT) :].partition(" ")
-                when = dt.datetime.fromisoformat(stamp)
-            elif line and when is not None and commit not in shallow:
-                # The latest change wins; author dates need not follow the log's order
-                # (a rebased commit keeps its older author date).
-                if line not in dates or when > dates[line]:
+                known = dates.get(line)
+                if known is None or (when > known if keep_later else when < known):
                     dates[line] = when
     return dates
 
