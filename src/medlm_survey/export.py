@@ -22,7 +22,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -33,6 +32,7 @@ from medlm_survey import history
 # BibTeX has its own module; bibtex_text stays importable from here (render.py uses it).
 from medlm_survey.bibtex import bibtex_text, render_bibtex  # noqa: F401
 from medlm_survey.catalog import Catalog
+from medlm_survey.documents import entry_document, json_line
 from medlm_survey.schema import SCHEMA_VERSION, EntryBase, parse_date
 from medlm_survey.tabular import render_jsonl, render_parquet
 
@@ -59,11 +59,6 @@ LIST_SEPARATOR = "; "
 
 # --- JSON and the static API -----------------------------------------------------------
 
-def entry_document(entry: EntryBase) -> dict:
-    """One entry as plain JSON data, valid against ``schema/entry.schema.json``."""
-    return entry.model_dump(mode="json", exclude_none=True)
-
-
 def catalog_document(catalog: Catalog) -> dict:
     return {
         "schema_version": SCHEMA_VERSION,
@@ -72,15 +67,9 @@ def catalog_document(catalog: Catalog) -> dict:
     }
 
 
-def _json(document: object) -> str:
-    # Compact: these files are for programs, and without indent json uses its C encoder,
-    # which matters with thousands of per-entry documents.
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
-
-
 def render_json(catalog: Catalog) -> str:
     """``entries.json``: every entry, with the schema version."""
-    return _json(catalog_document(catalog))
+    return json_line(catalog_document(catalog))
 
 
 def api_path(entry_id: str) -> str:
@@ -94,7 +83,7 @@ def render_api(catalog: Catalog, base_url: str = SITE_URL + DOWNLOADS_DIR) -> di
     Args:
         base_url: the published URL of the downloads folder (for the URLs in the index).
     """
-    files = {api_path(entry.id): _json(entry_document(entry)) for entry in catalog.entries}
+    files = {api_path(entry.id): json_line(entry_document(entry)) for entry in catalog.entries}
     index = {
         "schema_version": SCHEMA_VERSION,
         "count": len(catalog.entries),
@@ -103,7 +92,7 @@ def render_api(catalog: Catalog, base_url: str = SITE_URL + DOWNLOADS_DIR) -> di
             for e in catalog.entries
         ],
     }
-    return {"api/index.json": _json(index), **files}
+    return {"api/index.json": json_line(index), **files}
 
 
 def write_api(catalog: Catalog, target_dir: Path, base_url: str = SITE_URL + DOWNLOADS_DIR) -> list[Path]:

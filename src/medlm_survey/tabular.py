@@ -34,6 +34,7 @@ from collections.abc import Iterable
 from typing import Annotated, Literal, Union
 
 from medlm_survey.catalog import Catalog
+from medlm_survey.documents import entry_document, json_line
 from medlm_survey.schema import MODEL_FOR_KIND, SCHEMA_VERSION
 
 #: Column kinds: how a field is stored.
@@ -44,9 +45,8 @@ METADATA_KEY = b"medlm-survey"
 
 def render_jsonl(catalog: Catalog) -> str:
     """``entries.jsonl``: one entry document per line, as in ``entries.json``."""
-    from medlm_survey.export import _json, entry_document
 
-    return "".join(_json(entry_document(entry)) for entry in catalog.entries)
+    return "".join(json_line(entry_document(entry)) for entry in catalog.entries)
 
 
 def _column_kind(annotation: object) -> str:
@@ -124,7 +124,6 @@ def render_parquet(catalog: Catalog) -> bytes:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from medlm_survey.export import entry_document
 
     table = pa.Table.from_pylist(parquet_rows(entry_document(e) for e in catalog.entries), schema=_arrow_schema())
     buffer = io.BytesIO()
