@@ -172,6 +172,18 @@ def format_value(value: float) -> str:
     return f"{value:g}"
 
 
+def license_label(license: str | None) -> str:
+    """'LicenseRef-Llama-2-Community' -> 'Llama 2 Community (not an SPDX licence)';
+    'NONE' -> 'none stated'; SPDX ids as they are."""
+    if license is None or license == "unknown":
+        return "not recorded"
+    if license == "NONE":
+        return "none stated (no licence granted)"
+    if license.startswith("LicenseRef-"):
+        return license[len("LicenseRef-") :].replace("-", " ") + " (not an SPDX licence)"
+    return license
+
+
 def access_label(entry: EntryBase) -> str:
     if not entry.access:
         return ""
@@ -355,6 +367,7 @@ class Renderer:
             label=self.taxonomy.label,
             family_colours=FAMILY_COLOURS,
             access_label=access_label,
+            license_label=license_label,
             months=MONTHS,
             paper_links=paper_links,
             bibtex=bibtex,

@@ -17,6 +17,7 @@ from medlm_survey.pages.common import (
     format_parameters,
     front_matter,
     leaderboard_path,
+    license_label,
     newest,
     relative,
     size_label,
@@ -170,7 +171,7 @@ def _cell(r: Renderer, page: str, entry: EntryBase, column: str) -> Cell:
     if column == "access":
         return Cell(access_label(entry), css=f"medlm-access-{entry.access}" if entry.access else "")
     if column == "license":
-        return Cell(entry.license or "")
+        return Cell(license_label(entry.license) if entry.license else "")
     if column == "size":
         return Cell(getattr(entry, "size", None) or "")
     if column == "metrics":
