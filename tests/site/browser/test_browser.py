@@ -38,7 +38,7 @@ def test_home_counts_and_ways_in(watched_page, site_url, screenshots):
     assert "Medical Large Models Survey" in page.title()
     stats = page.locator(".medlm-stats").inner_text()
     assert "17" in stats and "models" in stats
-    for way in ("Families", "Timeline", "Leaderboards", "Taxonomy", "Downloads"):
+    for way in ("Families", "Search", "Timeline", "Leaderboards", "Compare", "Lineage", "Taxonomy", "Downloads"):
         assert page.locator(".medlm-ways").get_by_text(way, exact=True).count() == 1
     page.screenshot(path=screenshots / "home.png", full_page=True)
 
