@@ -1,0 +1,137 @@
+"""Scale benchmark: how the site build, its output and a first search grow with the catalogue.
+
+For each size (default 1,000, 3,000 and 10,000 synthetic entries, benchmarks/synthetic.py):
+
+* **medlm-survey build** (validate, render, MkDocs, Pagefind) against **MkDocs Material
+  building the same number of plain pages** (benchmarks/bench_site.py's plain project), in the
+  same run, interleaved, best of the rounds: the ratio is the price of the catalogue's pages;
+* the output's size, the largest HTML page and the Pagefind index;
+* the bytes a browser fetches for the home page and for a first search (headless Chromium,
+  the site served on localhost, sizes as gzip would serve them), when Playwright and Debian's
+  chromium are installed.
+
+Prints one row per size, then the growth between sizes (seconds per 1,000 entries), so the
+README can show a curve rather than one point. Goals (the ready-for-10,000-entries issue):
+ratio <= 1.5 at 10,000, linear growth, no HTML page over 300 KB, first search <= 300 KB.
+
+    .venv/bin/python benchmarks/bench_scale.py [--sizes 1000 3000 10000] [--repeat 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import http.server
+import shutil
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from bench_site import BIN, timed, write_plain_project  # noqa: E402
+from synthetic import write_catalogue  # noqa: E402
+
+from medlm_survey.site_build import folder_size  # noqa: E402
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def largest_page(site: Path) -> tuple[int, str]:
+    pages = [(p.stat().st_size, p.relative_to(site).as_posix()) for p in site.rglob("*.html")]
+    return max(pages) if pages else (0, "")
+
+
+def fetched_bytes(site: Path) -> tuple[int, int] | None:
+    """(home page bytes, first-search bytes), gzip-compressed as a server would send them."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    if not CHROMIUM.exists():
+        return None
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=str(CHROMIUM),
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+            )
+            page = browser.new_page()
+            sizes: list[int] = []
+
+            def count(response) -> None:
+                try:
+                    body = response.body()
+                except Exception:  # redirects and aborted requests have no body
+                    return
+                sizes.append(len(gzip.compress(body)))
+
+            page.on("response", count)
+            page.goto(url, wait_until="networkidle")
+            home = sum(sizes)
+            sizes.clear()
+            page.goto(url + "search/?q=model", wait_until="networkidle")
+            page.wait_for_timeout(1500)
+            search = sum(sizes)
+            browser.close()
+    finally:
+        server.shutdown()
+    return home, search
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 3000, 10000])
+    parser.add_argument("--repeat", type=int, default=1, help="Interleaved rounds per size (best time counts).")
+    args = parser.parse_args()
+    rows = []
+    base = Path(tempfile.mkdtemp(prefix="medlm-bench-scale-"))
+    try:
+        for size in args.sizes:
+            synth = write_catalogue(base / f"synthetic-{size}", size)
+            shutil.copy(REPO / "mkdocs.yml", synth / "mkdocs.yml")
+            shutil.copytree(REPO / "site", synth / "site")
+            plain = write_plain_project(base / f"plain-{size}", size)
+            ours = floor = float("inf")
+            for _ in range(args.repeat):
+                for folder in (synth / "public", synth / "build", plain / "public"):
+                    shutil.rmtree(folder, ignore_errors=True)
+                ours = min(ours, timed([str(BIN / "medlm-survey"), "build", "--root", str(synth)], synth))
+                floor = min(floor, timed([str(BIN / "mkdocs"), "build", "-q", "-f", str(plain / "mkdocs.yml")], plain))
+            site = synth / "public"
+            output, files = folder_size(site)
+            biggest, biggest_path = largest_page(site)
+            index, _ = folder_size(site / "pagefind") if (site / "pagefind").is_dir() else (0, 0)
+            fetched = fetched_bytes(site)
+            rows.append((size, ours, floor, output, files, biggest, biggest_path, index, fetched))
+            shutil.rmtree(synth, ignore_errors=True)
+            shutil.rmtree(plain, ignore_errors=True)
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+    print("entries  build s  Material plain s  ratio  output MB  files  largest page KB  search index MB  home KB  first search KB")
+    for size, ours, floor, output, files, biggest, path, index, fetched in rows:
+        home, search = fetched if fetched else (0, 0)
+        print(
+            f"{size:7,d}  {ours:7.1f}  {floor:16.1f}  {ours / floor:5.2f}  {output / 1e6:9.1f}  {files:5d}  "
+            f"{biggest / 1e3:15.0f}  {index / 1e6:15.1f}  {home / 1e3:7.0f}  {search / 1e3:15.0f}   ({path})"
+        )
+    for (a, ta, *_), (b, tb, *_) in zip(rows, rows[1:], strict=False):
+        print(f"growth {a:,} -> {b:,}: {1000 * (tb - ta) / (b - a):.2f} s per 1,000 entries (at {a:,}: {1000 * ta / a:.2f})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
