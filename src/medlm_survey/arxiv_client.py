@@ -186,6 +186,18 @@ def batches(ids: list[str], size: int) -> Iterator[list[str]]:
         yield ids[start : start + size]
 
 
+def _read_cache_file(path: Path | None) -> dict | None:
+    """The JSON document of a cache file written by this version, or None: a missing,
+    damaged or older cache only makes a run slower."""
+    if path is None or not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("version") == CACHE_VERSION else None
+
+
 @dataclass
 class RecordCache:
     """Answers from arXiv kept in a JSON file: id -> record, or None for "no such paper".
@@ -200,13 +212,8 @@ class RecordCache:
     @classmethod
     def load(cls, path: Path | None) -> RecordCache:
         cache = cls(path)
-        if path is None or not path.exists():
-            return cache
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return cache  # a damaged cache is only a slower run
-        if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
+        data = _read_cache_file(path)
+        if data is None:
             return cache
         for arxiv_id, item in data.get("records", {}).items():
             try:
@@ -371,13 +378,8 @@ class SearchCache:
     @classmethod
     def load(cls, path: Path | None) -> SearchCache:
         cache = cls(path)
-        if path is None or not path.exists():
-            return cache
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return cache
-        if isinstance(data, dict) and data.get("version") == CACHE_VERSION and isinstance(data.get("answers"), dict):
+        data = _read_cache_file(path)
+        if data is not None and isinstance(data.get("answers"), dict):
             cache.answers = {k: v for k, v in data["answers"].items() if isinstance(v, dict)}
         return cache
 
