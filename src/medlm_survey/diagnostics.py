@@ -50,6 +50,7 @@ CODES: dict[str, str] = {
     "invalid-source": "A score's source names both a catalogued paper and an external arXiv id or DOI.",
     "contradictory-setting": "A score's shots and prompting terms contradict each other (zero-shot with shots 3).",
     "value-out-of-scale": "A score lies outside the range of the scale it is printed on (accuracy 187.3).",
+    "contradictory-size": "A model says sizes_not_disclosed but a variant records its parameters.",
     "unknown-variant": "A score names a variant the entry does not list.",
     "duplicate-variant": "Two variants of one entry have the same name.",
     "suspicious-scale": "A percent-scale score is at most 1: probably a fraction of 1 written without scale: unit.",

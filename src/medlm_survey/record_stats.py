@@ -15,7 +15,8 @@ from medlm_survey.schema import EntryBase, ModelEntry
 FIELDS: dict[str, list[tuple[str, Callable[[EntryBase], bool]]]] = {
     "model": [
         ("trained_on", lambda e: e.trained_on is not None),
-        ("sizes", lambda e: bool(e.parameter_counts)),
+        # A size the sources were checked for and do not give counts as recorded ("not disclosed").
+        ("sizes", lambda e: bool(e.parameter_counts) or e.sizes_not_disclosed is not None),
         ("license", lambda e: e.license is not None and e.license != "unknown"),  # NONE counts: checked, none given
         ("access", lambda e: e.access is not None),
         ("code", lambda e: e.links.code is not None),
@@ -58,6 +59,9 @@ def _block(entries: list[EntryBase], kind: str) -> dict:
     for label, test in FIELDS[kind]:
         count = sum(1 for e in entries if test(e))
         fields[label] = {"recorded": count, "share": round(count / len(entries), 3) if entries else None}
+    if kind == "model":
+        # Of the recorded sizes, how many are "not disclosed" rather than a parameter count.
+        fields["sizes"]["not_disclosed"] = sum(1 for e in entries if e.sizes_not_disclosed is not None)
     return {"entries": len(entries), "fields": fields}
 
 
@@ -73,6 +77,8 @@ def coverage_table(catalog: Catalog) -> dict:
     Shape::
 
         {"medical_models": {"entries": N, "fields": {label: {"recorded": n, "share": 0.93}}},
+        # fields["sizes"] of model blocks also has "not_disclosed": how many of the recorded
+        # sizes are sizes_not_disclosed statements rather than parameter counts
          "medical_models_by_family": {family: {...same...}},
          "datasets": {...}, "benchmarks": {...}, "surveys": {...},
          "missing": {label: [model ids of medical models without it]}}
@@ -101,7 +107,10 @@ def format_coverage(table: dict) -> list[str]:
         for label, numbers in data["fields"].items():
             share = numbers["share"]
             percent = f"{share * 100:5.1f}%" if share is not None else "    -"
-            lines.append(f"  {label:<12} {numbers['recorded']:>5}  {percent}")
+            line = f"  {label:<12} {numbers['recorded']:>5}  {percent}"
+            if numbers.get("not_disclosed"):
+                line += f"  (of which {numbers['not_disclosed']} not disclosed)"
+            lines.append(line)
 
     block("medical models", table["medical_models"])
     for family, data in table["medical_models_by_family"].items():

@@ -23,6 +23,7 @@ from pydantic import (
     Field,
     Tag,
     ValidationInfo,
+    field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -654,6 +655,10 @@ class ModelEntry(EntryBase):
     variants: list[Variant] = Field(default_factory=list)
     """Every released size or version: name, parameters and, where they differ, date,
     weights, modalities and base model."""
+    sizes_not_disclosed: PlainText | None = None
+    """Where the sources were checked and found to give no parameter count, e.g. "API-only;
+    the paper and the model card give no parameter count". The site then says "not disclosed"
+    rather than "not recorded"; a model that records any variant's parameters cannot say it."""
     base_models: list[Slug] = Field(default_factory=list)
     """Ids of model entries it was initialised or fine-tuned from."""
     trained_on: list[Slug] | None = None
@@ -671,6 +676,19 @@ class ModelEntry(EntryBase):
         for variant in self.variants:
             _check_access(variant.access, "model", info, ())
         return self
+
+    @field_validator("sizes_not_disclosed")
+    @classmethod
+    def _no_size_recorded(cls, value: str | None, info: ValidationInfo) -> str | None:
+        # A field validator, not a model one, so the diagnostic points at this key.
+        sized = [v.name for v in info.data.get("variants") or () if v.parameters]
+        if value and sized:
+            raise _error(
+                "contradictory_size",
+                "sizes_not_disclosed is set but variant '{variant}' records its parameters; delete one of them",
+                variant=sized[0],
+            )
+        return value
 
     @property
     def parameter_counts(self) -> list[float]:

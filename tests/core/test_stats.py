@@ -20,7 +20,7 @@ def test_coverage_counts_recorded_fields(make_catalog):
     models = table["medical_models"]
     assert models["entries"] == 1  # base-lm is a general-purpose base
     assert models["fields"]["trained_on"] == {"recorded": 1, "share": 1.0}
-    assert models["fields"]["sizes"] == {"recorded": 1, "share": 1.0}
+    assert models["fields"]["sizes"] == {"recorded": 1, "share": 1.0, "not_disclosed": 0}
     assert table["missing"]["trained_on"] == []
     assert set(table["medical_models_by_family"]) == {"llm", "multimodal"}
 
@@ -52,3 +52,25 @@ def test_stats_command_text_json_and_missing(tmp_path):
     missing = runner.invoke(cli, ["stats", "--root", str(root), "--missing", "code"])
     assert missing.exit_code == 0 and missing.output == ""
     assert runner.invoke(cli, ["stats", "--root", str(root), "--missing", "colour"]).exit_code == 2
+
+
+def test_a_size_checked_and_not_disclosed_counts_as_recorded_and_is_shown(make_catalog):
+    entry = """schema_version: 2
+id: secret
+kind: model
+name: Secret Model
+categories: [llm]
+summary: A fixture.
+date: "2024-01"
+access: api
+paper: {title: Secret, authors: [A. Author], url: https://example.org/s}
+sizes_not_disclosed: API-only; the paper and the model page give no parameter count.
+"""
+    catalog = make_catalog({"entries/model/secret.yaml": entry}, base=GOOD)
+    assert [str(d) for d in catalog.diagnostics] == []
+    assert "sizes" in completeness(catalog.get("secret"))[0]
+    sizes = coverage_table(catalog)["medical_models"]["fields"]["sizes"]
+    assert sizes == {"recorded": 2, "share": 1.0, "not_disclosed": 1}
+    from medlm_survey.record_stats import format_coverage
+
+    assert "  sizes            2  100.0%  (of which 1 not disclosed)" in format_coverage(coverage_table(catalog))

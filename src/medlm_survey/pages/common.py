@@ -251,6 +251,7 @@ class Cell:
     chips: list[tuple[str, str | None]] = field(default_factory=list)  # (label, href)
     css: str = ""
     html: Markup | None = None  # pre-escaped content (badges, links) instead of text
+    title: str = ""  # hover text (e.g. where a size was looked for and not found)
 
 
 def chip_list(chips: Iterable[tuple[str, str | None]], css: str = "") -> Markup:
@@ -280,6 +281,8 @@ def table_cell(cell: Cell, label: str = "") -> Markup:
         attributes += f' data-sort="{escape(cell.sort)}"'
     if cell.css:
         attributes += f' class="{escape(cell.css)}"'
+    if cell.title:
+        attributes += f' title="{escape(cell.title)}"'
     if cell.html is not None:
         text = cell.html
     else:

@@ -163,6 +163,8 @@ def _cell(r: Renderer, page: str, entry: EntryBase, column: str) -> Cell:
         if not isinstance(entry, ModelEntry):
             return Cell("", sort=UNKNOWN_SIZE_SORT)
         if not entry.parameter_counts:
+            if entry.sizes_not_disclosed:
+                return Cell("not disclosed", sort=UNKNOWN_SIZE_SORT, css="medlm-unrecorded", title=entry.sizes_not_disclosed)
             return Cell("not recorded", sort=UNKNOWN_SIZE_SORT, css="medlm-unrecorded")
         return Cell(size_label(entry), sort=format_parameters(entry.parameter_counts[0]))
     if column in ("modalities", "tasks"):
