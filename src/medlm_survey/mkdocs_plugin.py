@@ -16,6 +16,7 @@ from mkdocs.config import config_options as c
 from mkdocs.plugins import BasePlugin
 
 from medlm_survey.catalog import ENTRIES_DIR, TAXONOMY_FILE, load_catalog
+from medlm_survey.html_blocks import HtmlBlocksPlugin
 from medlm_survey.site_build import BuildError, CatalogErrors, SiteConfig, generate_docs
 from medlm_survey.taxonomy import TaxonomyError
 
@@ -28,7 +29,18 @@ class MedlmSurveyConfig(base.Config):
 
 
 class MedlmSurveyPlugin(BasePlugin[MedlmSurveyConfig]):
-    """Regenerate pages on every (re)build; watch the catalogue while serving."""
+    """Regenerate pages on every (re)build; watch the catalogue while serving; let generated
+    pages skip Markdown's re-parsing of their HTML, as ``medlm-survey build`` does."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._html_blocks = HtmlBlocksPlugin()
+
+    def on_page_markdown(self, markdown, *, page, config, files):
+        return self._html_blocks.on_page_markdown(markdown, page=page, config=config, files=files)
+
+    def on_page_content(self, html, *, page, config, files):
+        return self._html_blocks.on_page_content(html, page=page, config=config, files=files)
 
     def _site(self, config) -> SiteConfig:
         root = Path(self.config.root)

@@ -183,7 +183,7 @@ def render_pages(
 
     # home and downloads
     family_kind = {f: Counter(e.kind for e in catalog.entries if f in e.categories) for f in r.families}
-    pages["index.md"] = front_matter(generated=True, hide=["navigation"]) + r.render(
+    pages["index.md"] = front_matter(generated=True, html_blocks=False, hide=["navigation"]) + r.render(
         "home.md.j2", page="index.md", intro=intro, family_kind=family_kind,
         kind_totals=Counter(e.kind for e in catalog.entries), newest=newest(catalog.entries, 12),
         recently=export.newest([e for e in catalog.entries if e.id in r.added], r.added, RECENTLY_ADDED),

@@ -275,9 +275,13 @@ def run_engine(engine: str, site: SiteConfig, output: Path, *, strict: bool = Fa
         from mkdocs.exceptions import MkDocsException
 
         try:
+            from medlm_survey.html_blocks import HtmlBlocksPlugin
+
             config = load_config(
                 str(site.config_file), docs_dir=str(site.docs_dir), site_dir=str(output), strict=strict
             )
+            # Generated pages skip Markdown's re-parsing of their HTML (same output, see html_blocks.py).
+            config.plugins["medlm-survey-html-blocks"] = HtmlBlocksPlugin()
             build(config)
         except (MkDocsException, SystemExit) as exc:
             raise BuildError(f"mkdocs build failed: {exc}") from exc

@@ -527,4 +527,8 @@ def front_matter(**meta: object) -> str:
     # JSON is valid YAML: quoting is exact whatever the value holds. A ``title`` must be
     # HTML-escaped already: Material prints page.meta.title into <title> without escaping
     # (a title taken from the heading would be unescaped by its ``striptags`` filter).
+    # Generated pages write Markdown only for headings and fences: the engine may skip
+    # re-parsing their HTML (html_blocks.py). A page holding hand-written Markdown says False.
+    if meta.get("generated"):
+        meta.setdefault("html_blocks", True)
     return "---\n" + "".join(f"{key}: {json.dumps(value)}\n" for key, value in meta.items()) + "---\n\n"
