@@ -52,7 +52,7 @@ class MedlmSurveyPlugin(BasePlugin[MedlmSurveyConfig]):
         site = self._site(config)
         try:
             catalog = load_catalog(site.root)
-            report, _ = generate_docs(catalog, site)
+            report, _ = generate_docs(catalog, site, cache_dir=site.root / ".cache")
         except CatalogErrors as exc:
             for diagnostic in exc.catalog.errors:
                 log.error(str(diagnostic))

@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 from medlm_survey import export
 from medlm_survey.catalog import Catalog
+from medlm_survey.charts import ChartJob, chart_svg
 from medlm_survey.diagnostics import CODES
 from medlm_survey.pages import compare, downloads, indexes, lineage
 from medlm_survey.pages.common import (
@@ -34,7 +35,7 @@ from medlm_survey.pages.common import (
 )
 from medlm_survey.pages.leaderboards import leaderboard_groups, leaderboard_pages
 from medlm_survey.pages.tables import entry_table, table_pages
-from medlm_survey.pages.timeline import chart_spec, chart_svg, timeline_pages
+from medlm_survey.pages.timeline import chart_spec, timeline_pages
 from medlm_survey.schema import (
     KINDS,
     MODEL_FOR_KIND,
@@ -107,6 +108,7 @@ def render_pages(
     changed: Mapping[str, dt.date] | None = None,
     releases: Sequence[Mapping] = (),
     repo_url: str | None = None,
+    chart_specs: dict[str, dict] | None = None,
 ) -> dict[str, str]:
     """Every generated page of the site.
 
@@ -115,7 +117,10 @@ def render_pages(
         edit_base: URL that an entry's YAML path is appended to for "edit this page"
             (e.g. ``https://github.com/o/r/edit/main/``); no edit link when None.
         intro: hand-written Markdown for the top of the home page (``site/home.md``).
-        chart: render the timeline chart to SVG (vl-convert); tests may skip it.
+        chart: draw the charts (timeline, leaderboards, lineage); tests may skip them.
+        chart_specs: when given, the timeline and leaderboard charts' Vega-Lite specs are
+            put here (docs path -> spec) for the caller to render (``charts.ChartJob``,
+            beside the site engine) instead of being rendered to SVG into the pages.
         today: date shown as "last built" (pinned by tests for stable snapshots).
         added: entry id -> when its file joined the catalogue (git history,
             :func:`medlm_survey.export.added_dates`): shown on entry pages, and the home
@@ -127,7 +132,7 @@ def render_pages(
             "report a problem" issue form; no link when None.
 
     Returns:
-        ``{docs-relative path: text}``: Markdown pages plus the chart SVG.
+        ``{docs-relative path: text}``: Markdown pages plus the chart SVGs.
     """
     r = Renderer(catalog, edit_base=edit_base, intro=intro, today=today, added=added, changed=changed, repo_url=repo_url)
     pages: dict[str, str] = {}
@@ -191,6 +196,10 @@ def render_pages(
     pages.update(downloads.downloads_pages(r, releases))
     pages["reference.md"] = front_matter(generated=True) + r.render(
         "reference.md.j2", page="reference.md", sections=schema_sections(), codes=list(CODES.items()))
+    if chart_specs is not None:
+        chart_specs.update(r.charts)
+    else:
+        pages.update(ChartJob(r.charts, background=False).result())
     return pages
 
 

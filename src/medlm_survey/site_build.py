@@ -30,6 +30,7 @@ import yaml
 
 from medlm_survey import export, releases
 from medlm_survey.catalog import Catalog, load_catalog
+from medlm_survey.charts import ChartJob
 from medlm_survey.render import render_pages
 from medlm_survey.schema_export import SCHEMA_PATH, schema_json
 
@@ -222,10 +223,15 @@ def generate_docs(
     *,
     timings: dict[str, float] | None = None,
     today: dt.date | None = None,
+    chart_specs: dict[str, dict] | None = None,
+    cache_dir: Path | None = None,
 ) -> tuple[SyncReport, int]:
     """Render ``catalog``, add ``site/``'s sources and the downloads, sync the docs folder.
 
-    Returns the sync report and the number of generated Markdown pages.
+    Returns the sync report and the number of generated Markdown pages. With
+    ``chart_specs``, the Vega-Lite charts are not rendered here but put into that mapping
+    (docs path -> spec) for the caller to render beside the engine; otherwise they are
+    rendered now, reusing ``cache_dir/charts/``.
 
     Raises:
         CatalogErrors: the catalogue has errors (nothing is written).
@@ -238,10 +244,13 @@ def generate_docs(
     release_files, manifests = collect_releases(site.root)
     # One git log each for the whole catalogue; the feed reuses the dates added.
     added, changed = export.added_dates(catalog), export.changed_dates(catalog)
+    specs: dict[str, dict] = {} if chart_specs is None else chart_specs
     pages = render_pages(
         catalog, edit_base=site.edit_base, intro=intro, today=today,
-        added=added, changed=changed, releases=manifests, repo_url=site.repo_url,
+        added=added, changed=changed, releases=manifests, repo_url=site.repo_url, chart_specs=specs,
     )  # fmt: skip
+    if chart_specs is None:
+        pages.update(ChartJob(specs, cache_dir, background=False).result())
     generated = sum(1 for p in pages if p.endswith(".md"))
     for rel, text in pages.items():
         if rel in files:
@@ -366,8 +375,13 @@ def build_site(
     site_dir: Path | None = None,
     sources_dir: Path | None = None,
     today: dt.date | None = None,
+    cache_dir: Path | None = None,
 ) -> BuildResult:
     """Validate, render, write the docs folder and build the HTML into the site folder.
+
+    The charts are rendered in worker processes while the engine runs, reusing the SVGs
+    of unchanged charts from ``cache_dir/charts/`` when a cache folder is given
+    (``medlm-survey build`` passes ``ROOT/.cache``).
 
     The HTML is built into a temporary sibling of the site folder and swapped in only when
     the engine succeeds, so a failed build leaves the previous site untouched.
@@ -382,8 +396,10 @@ def build_site(
     if catalog is None:
         catalog = load_catalog(site.root)
     timings["load"] = time.perf_counter() - started
-    report, pages = generate_docs(catalog, site, timings=timings, today=today)
+    specs: dict[str, dict] = {}
+    report, pages = generate_docs(catalog, site, timings=timings, today=today, chart_specs=specs)
     started = time.perf_counter()
+    charts = ChartJob(specs, cache_dir)  # workers start now and draw while the engine runs
     site.site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site.site_dir.name}.building-", dir=site.site_dir.parent))
     # The catalogue and the rendered pages stay alive during the engine run; freezing them
@@ -394,10 +410,17 @@ def build_site(
         run_engine(engine, site, staging, strict=strict)
         timings["engine"] = time.perf_counter() - started
         started = time.perf_counter()
+        for rel, svg in charts.result().items():
+            target = staging / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(svg, encoding="utf-8")
+        timings["charts"] = time.perf_counter() - started  # the wait left after the engine
+        started = time.perf_counter()
         build_search_index(staging)
         timings["search"] = time.perf_counter() - started
         swap_into_place(staging, site.site_dir)
     finally:
+        charts.close()
         gc.unfreeze()
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)

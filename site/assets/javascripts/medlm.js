@@ -1,6 +1,7 @@
-/* medlm-survey: table sorting (vendored tablesort), filtering, facets, CSV download of the
-   visible rows, timeline filters and BibTeX copy. No network access; no dependencies beyond
-   tablesort. Works with and without Material's instant navigation (document$). */
+/* medlm-survey: table sorting, filtering, facets and paging over every row (the page holds
+   the first rows, the table's JSON file all of them), CSV download of the filtered rows,
+   timeline filters and BibTeX copy. No network access beyond the site's own files; no
+   dependencies. Works with and without Material's instant navigation (document$). */
 (function () {
   "use strict";
 
@@ -15,35 +16,158 @@
     return /[",\n;]/.test(value) ? '"' + value.replace(/"/g, '""') + '"' : value;
   }
 
-  function cellText(cell) {
-    var chips = cell.querySelectorAll(".medlm-chip");
-    if (chips.length) {
-      return Array.prototype.map.call(chips, function (c) { return c.textContent.trim(); }).join("; ");
-    }
-    return cell.textContent;
-  }
-
   // Filters a row by every form control that has a data-filter attribute:
   //   text              words all found in the row's text and data-text
   //   <select> KEY      the row's data-KEY (space-separated tokens) holds the chosen value
   //   checkbox KEY      when checked, the row's data-KEY holds the checkbox's value
   //   year-min/max      data-year within the range;  size-max  a data-sizes value at most N
   //   best              only the best row per data-group + data-model (data-value, data-lower)
-  // Filters, sort and hidden columns are kept in the page address (?key=value), so a view
-  // can be shared and survives a reload.
+  // Filters, sort, page and hidden columns are kept in the page address (?key=value), so a
+  // view can be shared and survives a reload.
+  //
+  // Rows: the page's HTML holds the first rows (readable without JavaScript); the table's
+  // JSON file (data-rows, written by pages/common.py:table_json) holds every row. Sorting,
+  // filtering, paging and the CSV work over all of them; only one page of rows is in the DOM.
   var RESERVED = { text: 1, "year-min": 1, "year-max": 1, "size-max": 1, best: 1 };
+  var PAGE_SIZES = [10, 25, 50, 100, 250, 1000];
+  var DEFAULT_PAGE_SIZE = 100;
+
+  function htmlText(html) {
+    var holder = document.createElement("template");
+    holder.innerHTML = html;
+    return holder.content.textContent;
+  }
+
+  // Sort keys as tablesort (v5.6.0) read them: data-sort or the text; numbers keep only
+  // digits, signs and points; text compares trimmed and case-insensitively.
+  function numberKey(text) {
+    var value = parseFloat(String(text).replace(/[^\-?0-9.]/g, ""));
+    return isNaN(value) ? 0 : value;
+  }
+
+  function domRow(tr, index) {
+    var data = {};
+    Array.prototype.forEach.call(tr.attributes, function (a) {
+      if (a.name.indexOf("data-") === 0) data[a.name.slice(5)] = a.value;
+    });
+    return { index: index, data: data, node: tr, cells: null, keys: {}, text: null };
+  }
+
+  function jsonRow(doc, row, index) {
+    var data = {};
+    doc.keys.forEach(function (key, i) { data[key] = row[0][i]; });
+    return { index: index, data: data, node: null, cells: row[1], keys: {}, text: null };
+  }
+
+  // The text, sort key and CSV text of one cell of a row (from its JSON or its <td>).
+  function cellParts(row, column) {
+    if (!row.cells) {
+      var td = row.node.cells[column];
+      if (!td) return { text: "", sort: "", csv: "" };
+      var chips = td.querySelectorAll(".medlm-chip");
+      var csv = chips.length
+        ? Array.prototype.map.call(chips, function (c) { return c.textContent.trim(); }).join("; ")
+        : td.textContent;
+      return { text: td.textContent, sort: td.hasAttribute("data-sort") ? td.getAttribute("data-sort") : td.textContent, csv: csv };
+    }
+    var cell = row.cells[column];
+    if (cell === undefined || cell === null) return { text: "", sort: "", csv: "" };
+    if (typeof cell === "string") return { text: cell, sort: cell, csv: cell };
+    var text = cell.x !== undefined ? htmlText(cell.x) : cell.t || "";
+    var labels = (cell.k || []).map(function (k) { return k[0]; });
+    return {
+      text: text + labels.join(""),
+      sort: cell.s !== undefined ? cell.s : text + labels.join(""),
+      csv: labels.length ? labels.join("; ") : text,
+    };
+  }
+
+  // The <tr> of a JSON row, built as pages/common.py:table_cell writes it.
+  function rowNode(row, labels) {
+    if (row.node) return row.node;
+    var tr = document.createElement("tr");
+    Object.keys(row.data).forEach(function (key) { tr.setAttribute("data-" + key, row.data[key]); });
+    row.cells.forEach(function (cell, i) {
+      var td = document.createElement("td");
+      if (labels[i]) td.setAttribute("data-label", labels[i]);
+      if (typeof cell === "string") {
+        td.textContent = cell;
+      } else {
+        if (cell.s !== undefined) td.setAttribute("data-sort", cell.s);
+        if (cell.c) td.className = cell.c;
+        if (cell.i) td.title = cell.i;
+        if (cell.x !== undefined) {
+          td.innerHTML = cell.x; // pre-escaped by the site build, as in the page itself
+        } else if (cell.h) {
+          var a = document.createElement("a");
+          a.href = cell.h;
+          a.textContent = cell.t || "";
+          td.appendChild(a);
+        } else if (cell.t) {
+          td.textContent = cell.t;
+        }
+        (cell.k || []).forEach(function (chip) {
+          var el = document.createElement(chip[1] ? "a" : "span");
+          el.className = "medlm-chip";
+          if (chip[1]) el.href = chip[1];
+          el.textContent = chip[0];
+          td.appendChild(el);
+        });
+      }
+      tr.appendChild(td);
+    });
+    row.node = tr;
+    return tr;
+  }
 
   function setupTable(box) {
     if (box.dataset.ready) return;
     box.dataset.ready = "1";
     var table = box.querySelector("table");
+    var tbody = table.tBodies[0];
     var form = box.querySelector("form");
     var count = box.querySelector("[data-count]");
-    var rows = Array.prototype.slice.call(table.tBodies[0].rows);
-    var sorter = window.Tablesort ? new window.Tablesort(table) : null;
+    var total = box.querySelector("[data-total]");
+    var headers = Array.prototype.slice.call(table.tHead.rows[0].cells);
+    var labels = headers.map(function (th) { return th.textContent.trim(); });
+    var rows = Array.prototype.map.call(tbody.rows, domRow);
     var inputs = Array.prototype.slice.call(form.querySelectorAll("[data-filter]"));
     var columnBoxes = Array.prototype.slice.call(form.querySelectorAll("input[data-column]"));
     var sortState = null;
+    var page = 0;
+    var pageSize = DEFAULT_PAGE_SIZE;
+    var visible = [];
+    var pager = makePager();
+
+    function makePager() {
+      var nav = document.createElement("nav");
+      nav.className = "medlm-pager";
+      nav.setAttribute("aria-label", "Pages of this table");
+      var options = PAGE_SIZES.map(function (n) {
+        return '<option value="' + n + '"' + (n === DEFAULT_PAGE_SIZE ? " selected" : "") + ">" + n + "</option>";
+      }).join("");
+      nav.innerHTML =
+        '<button type="button" class="md-button" data-page="prev">Previous</button>' +
+        '<span data-page-status aria-live="polite"></span>' +
+        '<button type="button" class="md-button" data-page="next">Next</button>' +
+        '<label>Rows per page <select data-page-size>' + options + "</select></label>";
+      box.querySelector(".medlm-scroll").insertAdjacentElement("afterend", nav);
+      nav.addEventListener("click", function (event) {
+        var which = event.target.dataset && event.target.dataset.page;
+        if (!which) return;
+        page += which === "next" ? 1 : -1;
+        render();
+        save(wanted());
+        table.scrollIntoView({ block: "start" });
+      });
+      nav.querySelector("[data-page-size]").addEventListener("change", function (event) {
+        pageSize = parseInt(event.target.value, 10) || DEFAULT_PAGE_SIZE;
+        page = 0;
+        render();
+        save(wanted());
+      });
+      return nav;
+    }
 
     function wanted() {
       var want = {};
@@ -59,53 +183,108 @@
     }
 
     function hasToken(row, key, value) {
-      return (" " + (row.dataset[key.replace(/-([a-z])/g, function (m, c) { return c.toUpperCase(); })] || "") + " ")
-        .indexOf(" " + value + " ") !== -1;
+      return (" " + (row.data[key] || "") + " ").indexOf(" " + value + " ") !== -1;
     }
 
-    function apply() {
-      var want = wanted();
+    function searchText(row) {
+      if (row.text === null) {
+        var parts = [];
+        for (var i = 0; i < labels.length; i++) parts.push(cellParts(row, i).text);
+        row.text = norm(parts.join(" ") + " " + (row.data.text || ""));
+      }
+      return row.text;
+    }
+
+    function sortKey(row, column) {
+      if (!(column in row.keys)) {
+        var raw = cellParts(row, column).sort;
+        row.keys[column] = headers[column].dataset.sortMethod === "number" ? numberKey(raw) : String(raw).trim().toLowerCase();
+      }
+      return row.keys[column];
+    }
+
+    function filtered(want) {
       var words = norm(want.text).split(/\s+/).filter(Boolean);
       var lo = parseInt(want["year-min"], 10);
       var hi = parseInt(want["year-max"], 10);
       var maxSize = parseFloat(want["size-max"]);
       var best = {};
-      var shown = 0;
-      rows.forEach(function (row) {
-        var ok = true;
+      var kept = rows.filter(function (row) {
         if (words.length) {
-          var hay = norm(row.textContent + " " + (row.dataset.text || ""));
-          ok = words.every(function (w) { return hay.indexOf(w) !== -1; });
+          var hay = searchText(row);
+          if (!words.every(function (w) { return hay.indexOf(w) !== -1; })) return false;
         }
-        Object.keys(want).forEach(function (key) {
-          if (ok && !RESERVED[key]) ok = hasToken(row, key, want[key]);
-        });
-        if (ok && row.dataset.year) {
-          var year = parseInt(row.dataset.year, 10);
-          if (!isNaN(lo)) ok = year >= lo;
-          if (ok && !isNaN(hi)) ok = year <= hi;
+        for (var key in want) {
+          if (!RESERVED[key] && !hasToken(row, key, want[key])) return false;
+        }
+        if (row.data.year) {
+          var year = parseInt(row.data.year, 10);
+          if (!isNaN(lo) && year < lo) return false;
+          if (!isNaN(hi) && year > hi) return false;
         }
         // Up to N billion parameters: a model passes when one of its variants is that small;
         // a model with no recorded size is left out once a limit is set.
-        if (ok && !isNaN(maxSize)) {
-          ok = (row.dataset.sizes || "").split(" ").filter(Boolean).some(function (b) { return parseFloat(b) <= maxSize; });
+        if (!isNaN(maxSize)) {
+          var small = (row.data.sizes || "").split(" ").filter(Boolean).some(function (b) { return parseFloat(b) <= maxSize; });
+          if (!small) return false;
         }
-        row.hidden = !ok;
-        if (ok && want.best) {
-          var key = row.dataset.group + " " + row.dataset.model;
-          var value = parseFloat(row.dataset.value);
-          var lower = row.dataset.lower === "1";
-          var current = best[key];
-          if (!current || (lower ? value < current.value : value > current.value)) {
-            if (current) current.row.hidden = true;
-            best[key] = { row: row, value: value };
-          } else {
-            row.hidden = true;
-          }
+        if (want.best) {
+          var group = row.data.group + " " + row.data.model;
+          var value = parseFloat(row.data.value);
+          var lower = row.data.lower === "1";
+          var current = best[group];
+          if (current && !(lower ? value < current.value : value > current.value)) return false;
+          best[group] = { row: row, value: value };
         }
+        return true;
       });
-      rows.forEach(function (row) { if (!row.hidden) shown += 1; });
-      count.textContent = String(shown);
+      if (want.best) {
+        kept = kept.filter(function (row) { return best[row.data.group + " " + row.data.model].row === row; });
+      }
+      if (sortState) {
+        var parts = sortState.split("-");
+        var column = parseInt(parts[0], 10);
+        var sign = parts[1] === "desc" ? -1 : 1;
+        if (headers[column]) {
+          kept.sort(function (a, b) {
+            var x = sortKey(a, column), y = sortKey(b, column);
+            if (x < y) return -sign;
+            if (x > y) return sign;
+            return a.index - b.index; // stable: ties keep the catalogue's order
+          });
+        }
+      }
+      return kept;
+    }
+
+    function render() {
+      var size = pageSize;
+      var pages = Math.max(1, Math.ceil(visible.length / size));
+      page = Math.min(Math.max(page, 0), pages - 1);
+      var slice = visible.slice(page * size, page * size + size);
+      var fragment = document.createDocumentFragment();
+      slice.forEach(function (row) {
+        var node = rowNode(row, labels);
+        node.hidden = false;
+        fragment.appendChild(node);
+      });
+      tbody.replaceChildren(fragment);
+      showColumns();
+      count.textContent = String(visible.length);
+      if (total) total.textContent = String(rows.length);
+      var status = pager.querySelector("[data-page-status]");
+      status.textContent = visible.length
+        ? "Rows " + (page * size + 1) + "–" + (page * size + slice.length) + " of " + visible.length
+        : "No rows";
+      pager.querySelector("[data-page=prev]").disabled = page === 0;
+      pager.querySelector("[data-page=next]").disabled = page >= pages - 1;
+      pager.hidden = visible.length <= size && size === DEFAULT_PAGE_SIZE;
+    }
+
+    function apply() {
+      var want = wanted();
+      visible = filtered(want);
+      render();
       save(want);
     }
 
@@ -138,6 +317,8 @@
       var hidden = hiddenColumns();
       var initiallyHidden = (table.dataset.hiddenColumns || "").split(" ").filter(Boolean);
       if (hidden.join(" ") !== initiallyHidden.join(" ")) params.set("hide", hidden.join(",") || "none");
+      if (pageSize !== DEFAULT_PAGE_SIZE) params.set("rows", String(pageSize));
+      if (page > 0) params.set("page", String(page + 1));
       var query = params.toString();
       window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : "") + window.location.hash);
     }
@@ -145,6 +326,23 @@
     function defaultOf(select) {
       var option = Array.prototype.find.call(select.options, function (o) { return o.defaultSelected; });
       return option ? option.value : "";
+    }
+
+    function showSort() {
+      headers.forEach(function (th, i) {
+        var parts = (sortState || "").split("-");
+        if (sortState && parseInt(parts[0], 10) === i) th.setAttribute("aria-sort", parts[1] === "desc" ? "descending" : "ascending");
+        else th.removeAttribute("aria-sort");
+      });
+    }
+
+    function sortBy(th) {
+      var index = headers.indexOf(th);
+      var current = th.getAttribute("aria-sort");
+      sortState = index + "-" + (current === "ascending" ? "desc" : "asc");
+      showSort();
+      page = 0;
+      apply();
     }
 
     function restore() {
@@ -160,44 +358,50 @@
         columnBoxes.forEach(function (b) { b.checked = hide.indexOf(b.dataset.column) === -1; });
       }
       var sort = params.get("sort");
-      if (sort && sorter) {
-        var parts = sort.split("-");
-        var header = table.tHead.rows[0].cells[parseInt(parts[0], 10)];
-        if (header) {
-          sorter.sortTable(header);
-          if (parts[1] === "desc") sorter.sortTable(header);
-          sortState = sort;
-        }
+      if (sort && headers[parseInt(sort.split("-")[0], 10)]) sortState = sort;
+      var size = parseInt(params.get("rows"), 10);
+      if (PAGE_SIZES.indexOf(size) !== -1) {
+        pageSize = size;
+        pager.querySelector("[data-page-size]").value = String(size);
       }
+      page = (parseInt(params.get("page"), 10) || 1) - 1;
+      showSort();
     }
 
-    if (sorter) {
-      table.addEventListener("afterSort", function () {
-        var header = table.tHead.querySelector("th[aria-sort]");
-        if (!header) return;
-        var index = Array.prototype.indexOf.call(header.parentNode.cells, header);
-        sortState = index + "-" + (header.getAttribute("aria-sort") === "descending" ? "desc" : "asc");
-        save(wanted());
+    headers.forEach(function (th) {
+      if (th.dataset.sortMethod === "none") return;
+      // Sortable headers: focusable, announced, and styled by Material as tablesort's were.
+      th.setAttribute("role", "columnheader");
+      th.tabIndex = 0;
+      th.addEventListener("click", function () { sortBy(th); });
+      th.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" || event.key === " ") {
+          event.preventDefault();
+          sortBy(th);
+        }
       });
-    }
-    form.addEventListener("input", apply);
+    });
+    form.addEventListener("input", function () { page = 0; apply(); });
     form.addEventListener("change", function (event) {
       if (event.target.dataset && event.target.dataset.column !== undefined) showColumns();
+      page = 0;
       apply();
     });
     form.addEventListener("submit", function (event) { event.preventDefault(); });
     form.addEventListener("reset", function () {
       sortState = null;
+      page = 0;
+      showSort();
       window.setTimeout(function () { showColumns(); apply(); }, 0);
     });
 
     var button = form.querySelector("[data-action=csv]");
     button.addEventListener("click", function () {
-      var head = Array.prototype.map.call(table.tHead.rows[0].cells, function (c) { return csvField(c.textContent); });
-      var lines = [head.join(",")];
-      Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
-        if (row.hidden) return;
-        lines.push(Array.prototype.map.call(row.cells, function (c) { return csvField(cellText(c)); }).join(","));
+      var lines = [labels.map(csvField).join(",")];
+      visible.forEach(function (row) {
+        var fields = [];
+        for (var i = 0; i < labels.length; i++) fields.push(csvField(cellParts(row, i).csv));
+        lines.push(fields.join(","));
       });
       var blob = new Blob(["\ufeff" + lines.join("\r\n") + "\r\n"], { type: "text/csv;charset=utf-8" });
       var link = document.createElement("a");
@@ -208,8 +412,28 @@
       window.setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
     });
     restore();
-    showColumns();
     apply();
+    if (box.dataset.rows) {
+      box.setAttribute("aria-busy", "true");
+      fetch(box.dataset.rows)
+        .then(function (response) {
+          if (!response.ok) throw new Error(response.status);
+          return response.json();
+        })
+        .then(function (doc) {
+          var keep = page;
+          rows = doc.rows.map(function (row, i) { return jsonRow(doc, row, i); });
+          visible = filtered(wanted());
+          page = keep;
+          render();
+          box.dataset.loaded = "1";
+        })
+        .catch(function () {
+          // Opened from disk or offline: the rows in the page still sort and filter.
+          box.dataset.loaded = "partial";
+        })
+        .then(function () { box.removeAttribute("aria-busy"); });
+    }
   }
 
   function setupTimeline(box) {

@@ -49,8 +49,9 @@ def _validated(root: Path, output_format: str):
 @click.option("--strict", is_flag=True, help="Fail on site-engine warnings (broken links, missing pages); catalogue warnings are only reported.")
 @click.option("--config-file", type=click.Path(dir_okay=False, path_type=Path), help="Site configuration (default: ROOT/mkdocs.yml).")
 @click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), help="Where the HTML goes (default: site_dir of mkdocs.yml, public/).")
+@click.option("--cache/--no-cache", default=True, show_default=True, help="Reuse the SVGs of unchanged charts from .cache/charts/ (same output; safe to delete).")
 @format_option
-def build(root: Path, engine: str, strict: bool, config_file: Path | None, site_dir: Path | None, output_format: str) -> None:
+def build(root: Path, engine: str, strict: bool, config_file: Path | None, site_dir: Path | None, cache: bool, output_format: str) -> None:
     """Validate the catalogue and build the website into public/.
 
     Writes the generated pages and site/'s sources into build/docs (only changed files),
@@ -61,7 +62,10 @@ def build(root: Path, engine: str, strict: bool, config_file: Path | None, site_
     catalog = _validated(root, output_format)
     loaded = time.perf_counter() - started
     try:
-        result = build_site(root, catalog=catalog, engine=engine, strict=strict, config_file=config_file, site_dir=site_dir)
+        result = build_site(
+            root, catalog=catalog, engine=engine, strict=strict, config_file=config_file, site_dir=site_dir,
+            cache_dir=Path(root) / ".cache" if cache else None,
+        )
     except BuildError as exc:
         raise click.ClickException(str(exc)) from exc
     size, files = folder_size(result.site_dir)
@@ -72,7 +76,8 @@ def build(root: Path, engine: str, strict: bool, config_file: Path | None, site_
         f"built {result.pages} generated pages from {len(catalog.entries)} entries into "
         f"{_shown(result.site_dir)} with {engine} in {total:.1f} s "
         f"(load {t.get('load', 0):.1f}, render {t.get('render', 0):.1f}, downloads {t.get('downloads', 0):.1f}, "
-        f"write {t.get('write', 0):.1f}, engine {t.get('engine', 0):.1f}); "
+        f"write {t.get('write', 0):.1f}, engine {t.get('engine', 0):.1f}, charts {t.get('charts', 0):.1f}, "
+        f"search {t.get('search', 0):.1f}); "
         f"docs folder: {len(result.sync.written)} written, {len(result.sync.removed)} removed, "
         f"{result.sync.unchanged} unchanged; output {files} files, {size / 1e6:.1f} MB"
     )

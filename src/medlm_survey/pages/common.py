@@ -139,7 +139,7 @@ def format_parameters(count: float | None) -> str:
 
 #: Sort key of a model with no recorded size: after every real size, so that unknown sizes
 #: sort last in an ascending sort instead of looking like the smallest models.
-UNKNOWN_SIZE_SORT = "999999999999999999"  # tablesort reads digits only: no exponent
+UNKNOWN_SIZE_SORT = "999999999999999999"  # sort keys are read as digits only (medlm.js numberKey): no exponent
 
 
 def size_label(entry: ModelEntry) -> str:
@@ -326,6 +326,72 @@ class Table:
     optional: list[int] = field(default_factory=list)  # indexes of columns a reader may hide
     hidden: list[int] = field(default_factory=list)  # of those, hidden until the reader shows them
     noun: str = "entries"
+    data_url: str = ""  # the table's JSON rows (table_json), relative to its page
+
+
+#: Rows of a table written into its page's HTML, so the page reads without JavaScript and
+#: search engines see it; every row is also in the table's JSON file (:func:`table_json`),
+#: which the browser sorts, filters and pages through. 100 rows of the widest table (the
+#: model kind table) are about 90 KB of HTML, inside the 300 KB page budget at any size.
+FIRST_ROWS = 100
+TABLES_DIR = "assets/tables"
+#: Entries of one kind a taxonomy term page lists (the newest); the kind table, filtered by
+#: the term, holds the rest. 200 links are about 25 KB of HTML.
+TERM_LIST = 200
+
+
+def term_list(entries: list[EntryBase]) -> list[EntryBase]:
+    """All of ``entries`` (in name order) when they fit on a term page, else the newest
+    :data:`TERM_LIST`, newest first."""
+    if len(entries) <= TERM_LIST:
+        return entries
+    return sorted(entries, key=lambda e: (e.date_key, e.name.lower()), reverse=True)[:TERM_LIST]
+
+
+def term_filter(vocabulary: str, term: str, kind: str) -> str:
+    """The query string of a kind table filtered by one term (the table's facet value)."""
+    if vocabulary == "access" and term == "open":
+        term = "open-weights" if kind == "model" else "open-data"
+    return f"{quote(vocabulary)}={quote(term)}"
+
+
+def table_path(table: Table) -> str:
+    """Docs path of a table's JSON rows: ``assets/tables/<table name>.json``."""
+    return f"{TABLES_DIR}/{table.name}.json"
+
+
+def _cell_json(cell: Cell) -> str | dict:
+    """A cell as compact JSON: its text alone when it has nothing else, else a mapping with
+    short keys t(ext), s(ort key), h(ref), c(ss class), i (title), k (chips: [label, href
+    or null]), x (pre-escaped HTML in place of the text). site/assets/javascripts/medlm.js
+    builds the same ``<td>`` from it as :func:`table_cell` does."""
+    if cell.sort is None and not (cell.href or cell.css or cell.title or cell.chips or cell.html is not None):
+        return cell.text
+    out: dict = {}
+    for key, value in (("t", cell.text), ("s", cell.sort), ("h", cell.href), ("c", cell.css), ("i", cell.title)):
+        if value:
+            out[key] = value
+    if cell.chips:
+        out["k"] = [[label, href] for label, href in cell.chips]
+    if cell.html is not None:
+        out["x"] = str(cell.html)
+    return out
+
+
+def table_json(table: Table) -> str:
+    """Every row of ``table`` as compact JSON (the shape medlm.js reads)::
+
+        {"version": 1, "columns": [column labels], "keys": [filter data keys],
+         "rows": [[[one value per key], [one cell per column]], ...]}
+
+    Filter data values are the strings the HTML rows carry as ``data-<key>`` attributes.
+    """
+    keys = sorted({key for data, _ in table.rows for key in data})
+    rows = [[[data.get(key, "") for key in keys], [_cell_json(c) for c in cells]] for data, cells in table.rows]
+    document = {"version": 1, "columns": [label for label, _ in table.columns], "keys": keys, "rows": rows}
+    # "<" as \u003c, as in the data islands: no entry text reads as markup, wherever the
+    # file is opened.
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
 
 
 class Renderer:
@@ -350,6 +416,8 @@ class Renderer:
         self.added = added or {}
         self.changed = changed or {}
         self.repo_url = safe_url(repo_url.rstrip("/")) if repo_url else None
+        #: Vega-Lite specs of the charts, by docs path; SVGs are rendered apart (charts.py).
+        self.charts: dict[str, dict] = {}
         self.env = jinja2.Environment(
             loader=jinja2.PackageLoader("medlm_survey", "templates"),
             autoescape=True,  # every page is HTML in Markdown clothing: escape everything
@@ -375,6 +443,9 @@ class Renderer:
             paper_links=paper_links,
             bibtex=bibtex,
             chip_list=chip_list,
+            first_rows=FIRST_ROWS,
+            term_list=term_list,
+            term_filter=term_filter,
             table_cell=table_cell,
             size_label=size_label,
             completeness=completeness,

@@ -33,6 +33,8 @@ from medlm_survey.pages.common import (
     relative,
     setting_label,
     setting_slug,
+    table_json,
+    table_path,
 )
 from medlm_survey.pages.tables import access_key
 from medlm_survey.schema import ModelEntry
@@ -265,8 +267,6 @@ def chart_path(benchmark_id: str) -> str:
 def leaderboard_pages(r: Renderer, chart: bool = True) -> tuple[dict[str, str], list]:
     """One page per benchmark with scores, the index and the reproduction-gaps page;
     returns (pages, boards) where boards is [(benchmark entry, Board)]."""
-    from medlm_survey.pages.timeline import chart_svg
-
     catalog = r.catalog
     flags, gaps, gap_by_score = r.overlaps, r.gaps, r.gap_by_score
     pages: dict[str, str] = {}
@@ -280,11 +280,14 @@ def leaderboard_pages(r: Renderer, chart: bool = True) -> tuple[dict[str, str], 
         boards.append((benchmark, board))
         spec = chart_spec(r, board) if chart else None
         if spec is not None:
-            pages[chart_path(benchmark_id)] = chart_svg(spec)
+            r.charts[chart_path(benchmark_id)] = spec  # rendered to SVG by render_pages' caller
+        table = board_table(r, path, board)
+        table.data_url = relative(path, table_path(table))
+        pages[table_path(table)] = table_json(table)
         pages[path] = front_matter(
             title=html.escape(f"Leaderboard: {benchmark.name}"), generated=True, hide=["navigation", "toc"]
         ) + r.render(
-            "leaderboard.md.j2", page=path, b=benchmark, board=board, table=board_table(r, path, board),
+            "leaderboard.md.j2", page=path, b=benchmark, board=board, table=table,
             chart=chart_path(benchmark_id) if spec is not None else None,
             flagged=sum(1 for _, s, _ in (row for g in board.groups for row in g["rows"]) if (s.model.id, score_index(s)) in flags),
             gapped=sum(1 for _, s, _ in (row for g in board.groups for row in g["rows"]) if (s.model.id, score_index(s)) in gap_by_score),

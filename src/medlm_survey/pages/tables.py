@@ -21,6 +21,8 @@ from medlm_survey.pages.common import (
     newest,
     relative,
     size_label,
+    table_json,
+    table_path,
     term_path,
 )
 from medlm_survey.schema import KINDS, EntryBase, ModelEntry
@@ -78,7 +80,7 @@ def entry_table(r: Renderer, page: str, entries: Iterable[EntryBase], columns: l
     """Rows for ``entries`` with the chosen columns; facets from the values present."""
     rows = []
     facet_values: dict[str, Counter] = {
-        key: Counter() for key in ("kind", "scope", "modalities", "tasks", "specialties", "access", "evidence")
+        key: Counter() for key in ("kind", "scope", "modalities", "tasks", "specialties", "languages", "access", "evidence")
     }
     access_labels: dict[str, str] = {}
     years = []
@@ -91,6 +93,7 @@ def entry_table(r: Renderer, page: str, entries: Iterable[EntryBase], columns: l
             "modalities": " ".join(entry.modalities),
             "tasks": " ".join(entry.tasks),
             "specialties": " ".join(entry.specialties),
+            "languages": " ".join(getattr(entry, "languages", ())),
             "access": access,
             "kind": entry.kind,
             "scope": entry.scope,
@@ -102,8 +105,8 @@ def entry_table(r: Renderer, page: str, entries: Iterable[EntryBase], columns: l
         }
         facet_values["kind"][entry.kind] += 1
         facet_values["scope"][entry.scope] += 1
-        for key in ("modalities", "tasks", "specialties"):
-            facet_values[key].update(getattr(entry, key))
+        for key in ("modalities", "tasks", "specialties", "languages"):
+            facet_values[key].update(getattr(entry, key, ()))
         if access:
             facet_values["access"][access] += 1
             access_labels[access] = access_label(entry)
@@ -117,6 +120,7 @@ def entry_table(r: Renderer, page: str, entries: Iterable[EntryBase], columns: l
         "modalities": lambda v: r.taxonomy.label("modalities", v),
         "tasks": lambda v: r.taxonomy.label("tasks", v),
         "specialties": lambda v: r.taxonomy.label("specialties", v),
+        "languages": lambda v: r.taxonomy.label("languages", v),
         "access": lambda v: access_labels.get(v, v),
         "evidence": lambda v: r.taxonomy.label("evidence_levels", v),
     }
@@ -127,6 +131,7 @@ def entry_table(r: Renderer, page: str, entries: Iterable[EntryBase], columns: l
         ("modalities", "Modality"),
         ("tasks", "Task"),
         ("specialties", "Specialty"),
+        ("languages", "Language"),
         ("access", "Access"),
         ("evidence", "Clinical evidence"),
     ):
@@ -206,6 +211,8 @@ def table_pages(r: Renderer) -> dict[str, str]:
         path = term_path("categories", family)
         members = [e for e in catalog.entries if family in e.categories]
         table = entry_table(r, path, newest(members, len(members)), FAMILY_COLUMNS, f"family-{family}")
+        table.data_url = relative(path, table_path(table))
+        pages[table_path(table)] = table_json(table)
         pages[path] = front_matter(generated=True, search={"exclude": True}, hide=["navigation", "toc"]) + r.render(
             "table.md.j2", page=path, title=tax.label("categories", family),
             description=tax.term("categories", family).description, table=table, family=family,
@@ -214,6 +221,8 @@ def table_pages(r: Renderer) -> dict[str, str]:
         path = term_path("kinds", kind)
         members = catalog.by_kind.get(kind, ())
         table = entry_table(r, path, newest(members, len(members)), KIND_COLUMNS[kind], f"kind-{kind}")
+        table.data_url = relative(path, table_path(table))
+        pages[table_path(table)] = table_json(table)
         pages[path] = front_matter(generated=True, search={"exclude": True}, hide=["navigation", "toc"]) + r.render(
             "table.md.j2", page=path, title=tax.label("kinds", kind) + "s",
             description=tax.term("kinds", kind).description if tax.has("kinds", kind) else "",

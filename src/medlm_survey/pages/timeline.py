@@ -11,11 +11,13 @@ out), and both mark the current year, still under way when the site is built, as
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from medlm_survey.catalog import Catalog
-from medlm_survey.pages.common import CHART_PATH, FAMILY_COLOURS, Renderer, front_matter
+from medlm_survey.pages.common import CHART_PATH, FAMILY_COLOURS, MONTHS, Renderer, front_matter
 from medlm_survey.pages.islands import json_island
 from medlm_survey.schema import KINDS, EntryBase
 
@@ -95,13 +97,6 @@ def chart_spec(catalog: Catalog, kinds: Iterable[str] | None = None, today: dt.d
     }
 
 
-def chart_svg(spec: dict) -> str:
-    """Render a Vega-Lite spec to SVG without JavaScript in the browser."""
-    import vl_convert  # imported lazily: only the build needs it
-
-    return vl_convert.vegalite_to_svg(spec)
-
-
 def chart_data(r: Renderer, today: dt.date | None = None) -> dict:
     """The data island of the interactive chart: counts per kind, family and year."""
     catalog = r.catalog
@@ -129,12 +124,60 @@ def chart_data(r: Renderer, today: dt.date | None = None) -> dict:
     }
 
 
+#: Entries the timeline page lists (the newest); the period pages list every entry.
+TIMELINE_LIST = 300
+#: At most this many entries on one period page (about 230 KB of HTML): a year with more is
+#: split into runs of whole months.
+PERIOD_LIMIT = 700
+
+
+@dataclass
+class Period:
+    """A page of the timeline: one year, or a run of its months when the year is large."""
+
+    path: str
+    title: str
+    by_year: dict[int, dict[int, list[EntryBase]]]
+    count: int
+
+
+def periods_of(by_year: dict[int, dict[int, list[EntryBase]]]) -> list[Period]:
+    """The period pages, newest first: a year per page, split into runs of whole months
+    (newest months first) when it holds more than :data:`PERIOD_LIMIT` entries."""
+    periods: list[Period] = []
+    for year in sorted(by_year, reverse=True):
+        months = by_year[year]
+        runs: list[list[int]] = [[]]
+        size = 0
+        for month in sorted(months, reverse=True):
+            if runs[-1] and size + len(months[month]) > PERIOD_LIMIT:
+                runs.append([])
+                size = 0
+            runs[-1].append(month)
+            size += len(months[month])
+        for run in runs:
+            count = sum(len(months[m]) for m in run)
+            if len(runs) == 1:
+                path, title = f"timeline/{year}.md", str(year)
+            else:
+                first, last = min(run), max(run)
+                path = f"timeline/{year}-{first:02d}-{last:02d}.md"
+                title = f"{MONTHS[first]}–{MONTHS[last]} {year}" if first != last else f"{MONTHS[first]} {year}"
+            periods.append(Period(path, title, {year: {m: months[m] for m in run}}, count))
+    return periods
+
+
 def timeline_pages(r: Renderer, chart: bool) -> dict[str, str]:
     catalog = r.catalog
     pages: dict[str, str] = {}
     by_year: dict[int, dict[int, list[EntryBase]]] = defaultdict(lambda: defaultdict(list))
-    for entry in sorted(catalog.entries, key=lambda e: (e.date_key, e.name.lower()), reverse=True):
+    newest_first = sorted(catalog.entries, key=lambda e: (e.date_key, e.name.lower()), reverse=True)
+    for entry in newest_first:
         by_year[entry.year][int(entry.date[5:7])].append(entry)
+    recent: dict[int, dict[int, list[EntryBase]]] = defaultdict(lambda: defaultdict(list))
+    for entry in newest_first[:TIMELINE_LIST]:
+        recent[entry.year][int(entry.date[5:7])].append(entry)
+    periods = periods_of(by_year)
     # The chart's numbers as a table: models per family, and every kind, for each year.
     rows: dict[int, tuple[Counter, Counter]] = {year: (Counter(), Counter()) for year in year_range(catalog.entries)}
     for entry in catalog.entries:
@@ -144,9 +187,16 @@ def timeline_pages(r: Renderer, chart: bool) -> dict[str, str]:
             families.update(entry.categories)
     data = chart_data(r, r.today)
     pages["timeline.md"] = front_matter(generated=True, search={"exclude": True}) + r.render(
-        "timeline.md.j2", page="timeline.md", by_year=by_year, chart=CHART_PATH if chart else None,
+        "timeline.md.j2", page="timeline.md", by_year=recent, chart=CHART_PATH if chart else None,
         rows=sorted(rows.items()), kinds=KINDS, partial=data["partial"], built=data["built"],
-        island=json_island(ISLAND_ID, data))
+        island=json_island(ISLAND_ID, data), periods=periods, listed=min(len(newest_first), TIMELINE_LIST))
+    for i, period in enumerate(periods):
+        pages[period.path] = front_matter(
+            title=html.escape(f"Timeline: {period.title}"), generated=True, search={"exclude": True}
+        ) + r.render(
+            "timeline_period.md.j2", page=period.path, by_year=period.by_year, title=period.title, kinds=KINDS,
+            listed=period.count, following=periods[i - 1] if i else None,
+            previous=periods[i + 1] if i + 1 < len(periods) else None)
     if chart:
-        pages[CHART_PATH] = chart_svg(chart_spec(catalog, DEFAULT_KINDS, r.today))
+        r.charts[CHART_PATH] = chart_spec(catalog, DEFAULT_KINDS, r.today)
     return pages

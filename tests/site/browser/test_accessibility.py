@@ -15,6 +15,7 @@ pytestmark = pytest.mark.browser
 PAGES = {
     "home": "",
     "table": "kinds/model/",
+    "table-paged": "kinds/model/?rows=10&sort=0-asc",
     "entry": "model/biomedclip/",
     "entry-lineage": "model/llama/",
     "timeline": "timeline/",
