@@ -66,3 +66,15 @@ def test_timeline_lists_the_newest_and_every_entry_is_on_its_period_page(fixture
     assert any(re.fullmatch(r"timeline/\d{4}-\d\d-\d\d\.md", path) for path in periods)  # a split year
     for path in periods:
         assert f'href="{path[len("timeline/"):-3]}/"' in pages["timeline.md"]
+
+
+def test_a_large_lineage_view_names_its_largest_trees_only(fixture_catalog, monkeypatch):
+    from medlm_survey.pages import lineage
+
+    full = render_pages(fixture_catalog, chart=False)["lineage.md"]
+    monkeypatch.setattr(lineage, "LINEAGE_LIST", 1)
+    monkeypatch.setattr(lineage, "LINEAGE_ROOTS", 1)
+    short = render_pages(fixture_catalog, chart=False)["lineage.md"]
+    assert "too many models to list here" in short and "too many models" not in full
+    assert len(short) < len(full)
+    assert "built on it)" in short

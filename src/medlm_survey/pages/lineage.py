@@ -26,6 +26,11 @@ from medlm_survey.schema import ModelEntry
 LINEAGE_PAGE = "lineage.md"
 #: One SVG per view: ``all`` or a family id.
 LINEAGE_CHART = "assets/charts/lineage-{view}.svg"
+#: A view with more models than this lists only its largest trees by root (at most
+#: LINEAGE_ROOTS of them), so the page stays light at any catalogue size; each model's own
+#: page shows its whole tree.
+LINEAGE_LIST = 400
+LINEAGE_ROOTS = 150
 #: Horizontal distance between generations, and room for the last generation's labels (px).
 COLUMN = 220
 ROW = 22
@@ -49,6 +54,10 @@ class Node:
 
     def size(self) -> int:
         return 1 + sum(child.size() for child in self.children)
+
+    @property
+    def tree_size(self) -> int:
+        return self.size()
 
 
 @dataclass
@@ -286,7 +295,8 @@ def lineage_pages(r: Renderer, chart: bool) -> dict[str, str]:
             sizes[view.key] = _svg_size(svg)
     # Full width: the drawings are wide, and the page has no headings for a sidebar.
     pages[LINEAGE_PAGE] = front_matter(generated=True, search={"exclude": True}, hide=["navigation", "toc"]) + r.render(
-        "lineage.md.j2", page=LINEAGE_PAGE, views=views, sizes=sizes)
+        "lineage.md.j2", page=LINEAGE_PAGE, views=views, sizes=sizes, lineage_list=LINEAGE_LIST,
+        lineage_roots=LINEAGE_ROOTS)
     return pages
 
 
