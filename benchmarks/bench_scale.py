@@ -33,6 +33,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
+from bench_lighthouse import lighthouse_scores  # noqa: E402
 from bench_site import BIN, timed, write_plain_project  # noqa: E402
 from synthetic import write_catalogue  # noqa: E402
 
@@ -95,6 +96,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 3000, 10000])
     parser.add_argument("--repeat", type=int, default=1, help="Interleaved rounds per size (best time counts).")
+    parser.add_argument("--lighthouse", action="store_true", help="Also run Lighthouse (bench_lighthouse.py) on the four page types of each size.")
     args = parser.parse_args()
     rows = []
     base = Path(tempfile.mkdtemp(prefix="medlm-bench-scale-"))
@@ -115,19 +117,29 @@ def main() -> int:
             biggest, biggest_path = largest_page(site)
             index, _ = folder_size(site / "pagefind") if (site / "pagefind").is_dir() else (0, 0)
             fetched = fetched_bytes(site)
-            rows.append((size, ours, floor, output, files, biggest, biggest_path, index, fetched))
+            over = sum(1 for p in site.rglob("*.html") if p.stat().st_size > 300_000)
+            scores = lighthouse_scores(site) if args.lighthouse else None
+            rows.append((size, ours, floor, output, files, biggest, biggest_path, index, fetched, over, scores))
             shutil.rmtree(synth, ignore_errors=True)
             shutil.rmtree(plain, ignore_errors=True)
     finally:
         shutil.rmtree(base, ignore_errors=True)
 
-    print("entries  build s  Material plain s  ratio  output MB  files  largest page KB  search index MB  home KB  first search KB")
-    for size, ours, floor, output, files, biggest, path, index, fetched in rows:
+    print("entries  build s  Material plain s  ratio  output MB  files  largest page KB  pages >300 KB  search index MB  home KB  first search KB")
+    for size, ours, floor, output, files, biggest, path, index, fetched, over, _ in rows:
         home, search = fetched if fetched else (0, 0)
         print(
             f"{size:7,d}  {ours:7.1f}  {floor:16.1f}  {ours / floor:5.2f}  {output / 1e6:9.1f}  {files:5d}  "
-            f"{biggest / 1e3:15.0f}  {index / 1e6:15.1f}  {home / 1e3:7.0f}  {search / 1e3:15.0f}   ({path})"
+            f"{biggest / 1e3:15.0f}  {over:13d}  {index / 1e6:15.1f}  {home / 1e3:7.0f}  {search / 1e3:15.0f}   ({path})"
         )
+    if args.lighthouse:
+        print("Lighthouse (mobile): performance / accessibility per page type")
+        for size, *_, scores in rows:
+            if scores is None:
+                print(f"{size:7,d}  Lighthouse could not run (see bench_lighthouse.py)")
+                continue
+            cells = [f"{page} {v['performance']:.0f}/{v['accessibility']:.0f} (TBT {v['tbt_ms']:.0f} ms)" for page, v in scores.items()]
+            print(f"{size:7,d}  " + "  ".join(cells))
     for (a, ta, *_), (b, tb, *_) in zip(rows, rows[1:], strict=False):
         print(f"growth {a:,} -> {b:,}: {1000 * (tb - ta) / (b - a):.2f} s per 1,000 entries (at {a:,}: {1000 * ta / a:.2f})")
     return 0

@@ -257,18 +257,39 @@
       return kept;
     }
 
+    // The page's own <tr>s stand for the same JSON rows when they show the same thing: keep
+    // them rather than building equal ones (the rows on screen then do not change at all).
+    function adopt(slice, shown, keys) {
+      if (slice.length !== shown.length) return;
+      var key = function (data, first) {
+        return keys.map(function (k) { return data[k] || ""; }).join("\u0001") + "\u0001" + first;
+      };
+      var same = slice.every(function (row, i) {
+        var tr = shown[i];
+        var data = {};
+        keys.forEach(function (k) { data[k] = tr.getAttribute("data-" + k); });
+        return key(row.data, cellParts(row, 0).text) === key(data, tr.cells[0] ? tr.cells[0].textContent : "");
+      });
+      if (same) slice.forEach(function (row, i) { row.node = shown[i]; });
+    }
+
     function render() {
       var size = pageSize;
       var pages = Math.max(1, Math.ceil(visible.length / size));
       page = Math.min(Math.max(page, 0), pages - 1);
       var slice = visible.slice(page * size, page * size + size);
-      var fragment = document.createDocumentFragment();
-      slice.forEach(function (row) {
-        var node = rowNode(row, labels);
-        node.hidden = false;
-        fragment.appendChild(node);
-      });
-      tbody.replaceChildren(fragment);
+      var nodes = slice.map(function (row) { return rowNode(row, labels); });
+      var same = nodes.length === tbody.rows.length && nodes.every(function (node, i) { return tbody.rows[i] === node; });
+      if (!same) {
+        // Only when the rows shown change: rebuilding the same rows would cost a layout
+        // (blocking time on phones) and nothing else.
+        var fragment = document.createDocumentFragment();
+        nodes.forEach(function (node) {
+          node.hidden = false;
+          fragment.appendChild(node);
+        });
+        tbody.replaceChildren(fragment);
+      }
       showColumns();
       count.textContent = String(visible.length);
       if (total) total.textContent = String(rows.length);
@@ -422,9 +443,11 @@
         })
         .then(function (doc) {
           var keep = page;
+          var shown = Array.prototype.slice.call(tbody.rows);
           rows = doc.rows.map(function (row, i) { return jsonRow(doc, row, i); });
           visible = filtered(wanted());
           page = keep;
+          adopt(visible.slice(page * pageSize, page * pageSize + pageSize), shown, doc.keys);
           render();
           box.dataset.loaded = "1";
         })

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import html
+import itertools
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -355,6 +356,15 @@ def term_filter(vocabulary: str, term: str, kind: str) -> str:
     return f"{quote(vocabulary)}={quote(term)}"
 
 
+def first_rows(table: Table, count: int) -> list[tuple[dict[str, str], list[Cell]]]:
+    """The rows a table's page holds as HTML: the first ``count`` of those its filters show
+    when the page opens (a facet's default, e.g. a leaderboard's main setting), so the page
+    does not change under the reader when the script starts."""
+    defaults = [(f.key, f.default) for f in table.facets if f.default]
+    shown = (row for row in table.rows if all(value in row[0].get(key, "").split() for key, value in defaults))
+    return list(itertools.islice(shown, count))
+
+
 def table_path(table: Table) -> str:
     """Docs path of a table's JSON rows: ``assets/tables/<table name>.json``."""
     return f"{TABLES_DIR}/{table.name}.json"
@@ -443,7 +453,7 @@ class Renderer:
             paper_links=paper_links,
             bibtex=bibtex,
             chip_list=chip_list,
-            first_rows=FIRST_ROWS,
+            first_rows=lambda table: first_rows(table, FIRST_ROWS),
             term_list=term_list,
             term_filter=term_filter,
             table_cell=table_cell,
