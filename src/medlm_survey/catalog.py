@@ -218,7 +218,7 @@ def load_catalog(
         today: the date "future" is measured against (tests pin it).
         compare_only: paths (relative to ``root``) of changed files; near-duplicate
             detection then compares only these against the rest, as on a pull request.
-        cache: reuse per-file results from ``root/.cache/validate.pickle`` for files whose
+        cache: reuse per-file results from ``root/.cache/validate/`` for files whose
             bytes have not changed (see :mod:`medlm_survey.validation_cache`); the result
             is the same as without it.
 

@@ -65,7 +65,7 @@ def cli() -> None:
     "--cache/--no-cache",
     default=True,
     show_default=True,
-    help="Reuse the results of unchanged files from .cache/validate.pickle (same output; safe to delete).",
+    help="Reuse the results of unchanged files from .cache/validate/ (same output; safe to delete).",
 )
 def validate(root: Path, output_format: str, strict: bool, changed_since: str | None, cache: bool) -> None:
     """Check every entry against the schema, the taxonomy and each other."""

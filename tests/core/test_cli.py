@@ -146,12 +146,16 @@ def test_validation_cache_gives_identical_output(tmp_path):
     root = make_repo(tmp_path, {"entries/model/cached.yaml": broken, "entries/model/warned.yaml": WARNED}, GOOD)
     without = invoke("validate", "--root", str(root), "--no-cache")
     first = invoke("validate", "--root", str(root))
-    assert (root / ".cache" / "validate.pickle").is_file()
+    shards = root / ".cache" / "validate"
+    assert len(list(shards.glob("*.pickle"))) == 32
     second = invoke("validate", "--root", str(root))  # every file from the cache
     assert without.output == first.output == second.output and second.exit_code == without.exit_code == 1
     # one file changes: only it is read again, and the result is still what a fresh run gives
     (root / "entries/model/cached.yaml").write_text(broken.replace("[lm]", "[llm]"), encoding="utf-8")
+    before = {p.name: p.stat().st_mtime_ns for p in shards.glob("*.pickle")}
     after = invoke("validate", "--root", str(root))
+    rewritten = [p.name for p in shards.glob("*.pickle") if p.stat().st_mtime_ns != before[p.name]]
+    assert len(rewritten) == 1  # only the changed file's shard is written again
     fresh = invoke("validate", "--root", str(root), "--no-cache")
     assert after.output == fresh.output and "error[" not in after.output
     # a change of taxonomy empties the cache rather than reusing stale results
