@@ -280,7 +280,10 @@ def _load(root: Path, taxonomy: Taxonomy | None, today: dt.date | None, compare_
         entries[entry.id] = entry
         paths[entry.id] = rel
     broken = {entry_id: rel for entry_id, rel in broken.items() if entry_id not in entries}
-    problems.extend(checks.run_checks(entries, paths, compare_only=compare_only, broken=broken))
+    memo = store.pairs if store is not None else None
+    problems.extend(checks.run_checks(entries, paths, compare_only=compare_only, broken=broken, memo=memo))
+    if store is not None and compare_only is None:
+        store.save_pairs()
     problems = apply_acknowledgements(problems, entries, paths)
     # Positions are looked up in the text of the files that have problems, and only those.
     texts = {p.path: _text(raws[p.path]) for p in problems if p.path in raws and p.line is None}

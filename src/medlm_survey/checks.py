@@ -211,6 +211,42 @@ def normalise(text: str) -> str:
     return "".join(_tokens(text))
 
 
+def similar_pairs(
+    strings: list[str], cutoff: float, block: int, changed: set[int] | None = None, memo: dict | None = None
+) -> set[tuple[int, int]]:
+    """:func:`_similar_pairs`, remembering its answer in ``memo`` (a dict kept between runs by
+    the validation cache): next time only the strings not seen before are compared, and the
+    pairs of strings seen before are taken from the memo. The result is the same: whether
+    two strings are similar depends on the two strings alone (their ratio, and the blocks
+    their own characters put them in).
+    """
+    if memo is None or changed is not None:
+        return _similar_pairs(strings, cutoff, block, changed)
+    key = (cutoff, block)
+    previous = memo.get(key)
+    if previous is None:
+        pairs = _similar_pairs(strings, cutoff, block, None)
+    else:
+        seen: set[str] = previous["strings"]
+        pairs = _similar_pairs(strings, cutoff, block, {i for i, text in enumerate(strings) if text not in seen})
+        where: dict[str, list[int]] = defaultdict(list)
+        for index, text in enumerate(strings):
+            where[text].append(index)
+        for a, b in previous["pairs"]:
+            for i in where.get(a, ()):
+                for j in where.get(b, ()):
+                    pairs.add((min(i, j), max(i, j)))
+        for indexes in where.values():  # equal strings are always similar
+            for n, i in enumerate(indexes):
+                for j in indexes[n + 1 :]:
+                    pairs.add((i, j))
+    memo[key] = {
+        "strings": set(strings),
+        "pairs": {(strings[i], strings[j]) for i, j in pairs if strings[i] != strings[j]},
+    }
+    return pairs
+
+
 def _similar_pairs(strings: list[str], cutoff: float, block: int, changed: set[int] | None) -> set[tuple[int, int]]:
     """Index pairs (i < j) of strings whose rapidfuzz ratio reaches ``cutoff``.
 
@@ -252,12 +288,14 @@ def _similar_pairs(strings: list[str], cutoff: float, block: int, changed: set[i
     return pairs
 
 
-def check_near_duplicates(entries: Entries, paths: Paths, compare_only: Iterable[str] | None = None) -> list[Problem]:
+def check_near_duplicates(
+    entries: Entries, paths: Paths, compare_only: Iterable[str] | None = None, memo: dict | None = None
+) -> list[Problem]:
     """Names, aliases or titles that nearly match another entry's are warnings naming both files.
 
     Strings that differ in their numbers ('Med-PaLM' / 'Med-PaLM 2', 'SAM-Med2D' /
     'SAM-Med3D', 'MIMIC-III' / 'MIMIC-IV') are versions, not duplicates. Entries that declare ``same_paper_as`` or
-    ``distinct_from`` each other are not compared.
+    ``distinct_from`` each other are not compared. ``memo``: see :func:`similar_pairs`.
     """
     changed_paths = set(compare_only) if compare_only is not None else None
     problems: list[Problem] = []
@@ -279,7 +317,7 @@ def check_near_duplicates(entries: Entries, paths: Paths, compare_only: Iterable
         changed = None
         if changed_paths is not None:
             changed = {i for i, (entry, _, _) in enumerate(owners) if paths[entry.id] in changed_paths}
-        for i, j in sorted(_similar_pairs(strings, cutoff, block, changed)):
+        for i, j in sorted(similar_pairs(strings, cutoff, block, changed, memo)):
             a, b = owners[i][0], owners[j][0]
             if a.id == b.id or marks[i] != marks[j]:
                 continue
@@ -429,10 +467,12 @@ def run_checks(
     paths: Paths,
     compare_only: Iterable[str] | None = None,
     broken: Mapping[str, str] | None = None,
+    memo: dict | None = None,
 ) -> list[Problem]:
-    """All cross-entry rules over the valid entries (``broken``: see :func:`check_references`)."""
+    """All cross-entry rules over the valid entries (``broken``: see :func:`check_references`;
+    ``memo``: the near-duplicate pairs of the last run, see :func:`similar_pairs`)."""
     problems: list[Problem] = check_references(entries, paths, broken)
     for rule in RULES:
         problems.extend(rule(entries, paths))
-    problems.extend(check_near_duplicates(entries, paths, compare_only))
+    problems.extend(check_near_duplicates(entries, paths, compare_only, memo))
     return problems

@@ -68,6 +68,8 @@ class ValidationCache:
     key: str
     results: dict[str, tuple[str, Any]] = field(default_factory=dict)
     changed_shards: set[int] = field(default_factory=set)
+    #: The near-duplicate check's memo of similar string pairs (checks.similar_pairs).
+    pairs: dict = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
@@ -88,7 +90,24 @@ class ValidationCache:
             except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, KeyError, TypeError):
                 pass
             cache.changed_shards.add(shard)
+        try:
+            with (path / "pairs.pickle").open("rb") as handle:
+                stored = pickle.load(handle)  # noqa: S301 - our own .cache file, see module docstring
+            if isinstance(stored, dict) and stored.get("key") == key:
+                cache.pairs = stored["pairs"]
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, KeyError, TypeError):
+            pass
         return cache
+
+    def save_pairs(self) -> None:
+        """Write the near-duplicate memo (after the cross-entry checks have filled it)."""
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile("wb", dir=self.path, delete=False) as handle:
+                pickle.dump({"key": self.key, "pairs": self.pairs}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(handle.name, self.path / "pairs.pickle")
+        except OSError:
+            pass
 
     def get(self, rel: str, digest: str) -> Any | None:
         found = self.results.get(rel)

@@ -93,3 +93,23 @@ def test_near_duplicate_on_a_pull_request_lands_on_the_changed_file():
     [problem] = checks.check_near_duplicates(entries, paths, compare_only=["entries/model/zeta-med.yaml"])
     assert problem.path == "entries/model/zeta-med.yaml"
     assert "move what this file adds into entries/model/alpha-zetamed.yaml" in problem.message
+
+
+def test_remembered_pairs_give_what_a_full_comparison_gives():
+    """The validation cache's memo: after edits, new strings are compared and old pairs reused."""
+    import random
+
+    rng = random.Random(3)
+    letters = "abcdefgh"
+
+    def word():
+        return "".join(rng.choice(letters) for _ in range(rng.randint(4, 9)))
+
+    strings = [word() for _ in range(400)]
+    strings += [s[:-1] + "z" for s in strings[:60]] + strings[:5]  # near twins and exact twins
+    memo: dict = {}
+    assert checks.similar_pairs(strings, 85, 3, memo=memo) == checks._similar_pairs(strings, 85, 3, None)
+    for _ in range(3):  # edit, add and remove strings, as a catalogue changes between runs
+        strings = strings[7:] + [word() for _ in range(9)] + [strings[20][:-1] + "y"]
+        strings[rng.randrange(len(strings))] = word()
+        assert checks.similar_pairs(strings, 85, 3, memo=memo) == checks._similar_pairs(strings, 85, 3, None)

@@ -147,14 +147,14 @@ def test_validation_cache_gives_identical_output(tmp_path):
     without = invoke("validate", "--root", str(root), "--no-cache")
     first = invoke("validate", "--root", str(root))
     shards = root / ".cache" / "validate"
-    assert len(list(shards.glob("*.pickle"))) == 32
+    assert len(list(shards.glob("[0-9][0-9].pickle"))) == 32 and (shards / "pairs.pickle").is_file()
     second = invoke("validate", "--root", str(root))  # every file from the cache
     assert without.output == first.output == second.output and second.exit_code == without.exit_code == 1
     # one file changes: only it is read again, and the result is still what a fresh run gives
     (root / "entries/model/cached.yaml").write_text(broken.replace("[lm]", "[llm]"), encoding="utf-8")
-    before = {p.name: p.stat().st_mtime_ns for p in shards.glob("*.pickle")}
+    before = {p.name: p.stat().st_mtime_ns for p in shards.glob("[0-9][0-9].pickle")}
     after = invoke("validate", "--root", str(root))
-    rewritten = [p.name for p in shards.glob("*.pickle") if p.stat().st_mtime_ns != before[p.name]]
+    rewritten = [p.name for p in shards.glob("[0-9][0-9].pickle") if p.stat().st_mtime_ns != before[p.name]]
     assert len(rewritten) == 1  # only the changed file's shard is written again
     fresh = invoke("validate", "--root", str(root), "--no-cache")
     assert after.output == fresh.output and "error[" not in after.output
