@@ -139,7 +139,8 @@ def test_zensical_builds_the_same_docs(catalog_copy: Path, tmp_path: Path):
     catalog = load_catalog(catalog_copy, today=TODAY)
     result = build_site(catalog_copy, catalog=catalog, engine="zensical", **_paths(tmp_path))
     for page in ("index.html", "model/biomedclip/index.html", "kinds/model/index.html", "timeline/index.html",
-                 "leaderboards/medqa/index.html"):
+                 "leaderboards/medqa/index.html", "assets/tables/kind-model.json", "timeline/2023/index.html",
+                 "assets/charts/entries-per-year.svg"):
         assert (result.site_dir / page).exists(), page
     text = (result.site_dir / "model/biomedclip/index.html").read_text()
     assert "BiomedCLIP" in text and "medlm-results" not in text or "Fig. 4A" in text
