@@ -35,7 +35,7 @@ def pages(fixture_catalog):
 
 def record(page: str) -> str:
     """The entry page's record paragraph (dates, JSON, report link)."""
-    return re.search(r'<div class="medlm-entry-record">\n(<p>.*</p>)\n</div>', page)[1]
+    return re.search(r'<div class="medlm-entry-record"[^>]*>\n(<p>.*</p>)\n</div>', page)[1]
 
 
 def links(text: str) -> dict[str, str]:
