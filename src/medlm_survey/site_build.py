@@ -218,12 +218,28 @@ def sync_tree(files: Mapping[str, bytes], target: Path) -> SyncReport:
     return report
 
 
+#: Where every page's head announces the Atom feed (site/overrides/main.html).
+ANNOUNCED_FEED = "feeds/feed.xml"
+#: An empty sitemap beside it. Why: Material's script fetches ``sitemap.xml`` beside every
+#: ``<link rel="alternate">`` on every page load (it maps language versions): beside the
+#: site's own sitemap that is the whole site list (112 KB gzipped at 10,000 entries, parsed
+#: on every page), under ``downloads/`` it was a 404 on every page.
+EMPTY_SITEMAP = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n'
+    b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n'
+)
+
+
+def feed_copies(feed: bytes) -> dict[str, bytes]:
+    """The announced copy of ``downloads/feed.xml`` with its empty sitemap, and the copy at
+    the site root where earlier versions of the site announced it (kept for readers who
+    subscribed there)."""
+    return {ANNOUNCED_FEED: feed, "feeds/sitemap.xml": EMPTY_SITEMAP, "feed.xml": feed}
+
+
 def _write_downloads(catalog: Catalog, added: Mapping[str, dt.date] | None, folder: Path) -> None:
     files = collect_downloads(catalog, added)
-    # The feed is announced in every page's head from the site root. Why not downloads/:
-    # Material's instant navigation fetches sitemap.xml beside every <link rel="alternate">
-    # (for language versions), and there is no sitemap in downloads/ (a 404 on every page).
-    files["feed.xml"] = files["downloads/feed.xml"]
+    files.update(feed_copies(files["downloads/feed.xml"]))
     for rel, data in files.items():
         path = folder / rel
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -327,7 +343,7 @@ def generate_docs(
     started = time.perf_counter()
     if background is None:
         files.update(collect_downloads(catalog, added))
-        files["feed.xml"] = files["downloads/feed.xml"]  # see _write_downloads
+        files.update(feed_copies(files["downloads/feed.xml"]))
     files.update(release_files)
     # The JSON Schema is served at its own $id (schema_export.SCHEMA_ID), so editors and
     # validators that follow the id find it; it is the committed schema/entry.schema.json.

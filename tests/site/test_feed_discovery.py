@@ -8,7 +8,7 @@ from urllib.parse import urljoin
 
 from medlm_survey.export import SITE_URL
 
-FEED = "feed.xml"  # the root copy of downloads/feed.xml (see site/overrides/main.html)
+FEED = "feeds/feed.xml"  # a copy of downloads/feed.xml (see site/overrides/main.html)
 
 
 class FeedLinks(HTMLParser):
@@ -47,3 +47,15 @@ def test_every_page_announces_the_feed(built_site: Path):
         page_url = SITE_URL + page.relative_to(built_site).as_posix()
         assert urljoin(page_url, parser.links[0]["href"]) == SITE_URL + FEED, page
         assert parser.links[0]["title"]
+
+
+def test_the_sitemap_material_fetches_beside_the_feed_is_small_and_valid(built_site: Path):
+    """Material loads sitemap.xml beside every rel=alternate link on every page."""
+    from lxml import etree
+
+    sitemap = built_site / "feeds" / "sitemap.xml"
+    root = etree.fromstring(sitemap.read_bytes())
+    assert root.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}urlset" and len(root) == 0
+    assert sitemap.stat().st_size < 200
+    assert (built_site / FEED).read_bytes() == (built_site / "downloads" / "feed.xml").read_bytes()
+    assert (built_site / "feed.xml").read_bytes() == (built_site / FEED).read_bytes()  # earlier subscribers
