@@ -134,6 +134,9 @@
     var inputs = Array.prototype.slice.call(form.querySelectorAll("[data-filter]"));
     var columnBoxes = Array.prototype.slice.call(form.querySelectorAll("input[data-column]"));
     var sortState = null;
+    var loaded = !box.dataset.rows;
+    var pending = null;
+    var openingCount = parseInt(count.textContent, 10) || 0;
     var page = 0;
     var pageSize = DEFAULT_PAGE_SIZE;
     var visible = [];
@@ -155,16 +158,20 @@
       nav.addEventListener("click", function (event) {
         var which = event.target.dataset && event.target.dataset.page;
         if (!which) return;
-        page += which === "next" ? 1 : -1;
-        render();
-        save(wanted());
-        table.scrollIntoView({ block: "start" });
+        withAllRows(function () {
+          page += which === "next" ? 1 : -1;
+          render();
+          save(wanted());
+          table.scrollIntoView({ block: "start" });
+        });
       });
       nav.querySelector("[data-page-size]").addEventListener("change", function (event) {
-        pageSize = parseInt(event.target.value, 10) || DEFAULT_PAGE_SIZE;
-        page = 0;
-        render();
-        save(wanted());
+        withAllRows(function () {
+          pageSize = parseInt(event.target.value, 10) || DEFAULT_PAGE_SIZE;
+          page = 0;
+          render();
+          save(wanted());
+        });
       });
       return nav;
     }
@@ -275,7 +282,10 @@
 
     function render() {
       var size = pageSize;
-      var pages = Math.max(1, Math.ceil(visible.length / size));
+      // Before the rows file is loaded, the page holds the first rows of the opening view and
+      // says how many that view has in all (data-count): the pager counts with that.
+      var matching = loaded ? visible.length : Math.max(openingCount, visible.length);
+      var pages = Math.max(1, Math.ceil(matching / size));
       page = Math.min(Math.max(page, 0), pages - 1);
       var slice = visible.slice(page * size, page * size + size);
       var nodes = slice.map(function (row) { return rowNode(row, labels); });
@@ -291,15 +301,15 @@
         tbody.replaceChildren(fragment);
       }
       showColumns();
-      count.textContent = String(visible.length);
-      if (total) total.textContent = String(rows.length);
+      count.textContent = String(matching);
+      if (total && loaded) total.textContent = String(rows.length);
       var status = pager.querySelector("[data-page-status]");
-      status.textContent = visible.length
-        ? "Rows " + (page * size + 1) + "–" + (page * size + slice.length) + " of " + visible.length
+      status.textContent = matching
+        ? "Rows " + (page * size + 1) + "–" + (page * size + slice.length) + " of " + matching
         : "No rows";
       pager.querySelector("[data-page=prev]").disabled = page === 0;
       pager.querySelector("[data-page=next]").disabled = page >= pages - 1;
-      pager.hidden = visible.length <= size && size === DEFAULT_PAGE_SIZE;
+      pager.hidden = matching <= size && size === DEFAULT_PAGE_SIZE;
     }
 
     function apply() {
@@ -366,6 +376,39 @@
       apply();
     }
 
+    // The rows file is fetched when a reader first sorts, filters, pages or downloads (or
+    // the address asks for such a view): opening the page costs nothing more than its HTML.
+    function load() {
+      if (!pending) {
+        box.setAttribute("aria-busy", "true");
+        pending = fetch(box.dataset.rows)
+          .then(function (response) {
+            if (!response.ok) throw new Error(response.status);
+            return response.json();
+          })
+          .then(function (doc) {
+            var shown = Array.prototype.slice.call(tbody.rows);
+            rows = doc.rows.map(function (row, i) { return jsonRow(doc, row, i); });
+            loaded = true;
+            visible = filtered(wanted());
+            adopt(visible.slice(page * pageSize, page * pageSize + pageSize), shown, doc.keys);
+            box.dataset.loaded = "1";
+          })
+          .catch(function () {
+            // Opened from disk or offline: the rows in the page still sort and filter.
+            loaded = true;
+            box.dataset.loaded = "partial";
+          })
+          .then(function () { box.removeAttribute("aria-busy"); });
+      }
+      return pending;
+    }
+
+    function withAllRows(action) {
+      if (loaded) action();
+      else load().then(action);
+    }
+
     function restore() {
       var params = new URLSearchParams(window.location.search);
       inputs.forEach(function (input) {
@@ -394,30 +437,30 @@
       // Sortable headers: focusable, announced, and styled by Material as tablesort's were.
       th.setAttribute("role", "columnheader");
       th.tabIndex = 0;
-      th.addEventListener("click", function () { sortBy(th); });
+      th.addEventListener("click", function () { withAllRows(function () { sortBy(th); }); });
       th.addEventListener("keydown", function (event) {
         if (event.key === "Enter" || event.key === " ") {
           event.preventDefault();
-          sortBy(th);
+          withAllRows(function () { sortBy(th); });
         }
       });
     });
-    form.addEventListener("input", function () { page = 0; apply(); });
+    form.addEventListener("input", function () { withAllRows(function () { page = 0; apply(); }); });
     form.addEventListener("change", function (event) {
       if (event.target.dataset && event.target.dataset.column !== undefined) showColumns();
-      page = 0;
-      apply();
+      withAllRows(function () { page = 0; apply(); });
     });
     form.addEventListener("submit", function (event) { event.preventDefault(); });
     form.addEventListener("reset", function () {
       sortState = null;
       page = 0;
       showSort();
-      window.setTimeout(function () { showColumns(); apply(); }, 0);
+      window.setTimeout(function () { withAllRows(function () { showColumns(); apply(); }); }, 0);
     });
 
     var button = form.querySelector("[data-action=csv]");
-    button.addEventListener("click", function () {
+    button.addEventListener("click", function () { withAllRows(download); });
+    function download() {
       var lines = [labels.map(csvField).join(",")];
       visible.forEach(function (row) {
         var fields = [];
@@ -431,32 +474,11 @@
       document.body.appendChild(link);
       link.click();
       window.setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
-    });
-    restore();
-    apply();
-    if (box.dataset.rows) {
-      box.setAttribute("aria-busy", "true");
-      fetch(box.dataset.rows)
-        .then(function (response) {
-          if (!response.ok) throw new Error(response.status);
-          return response.json();
-        })
-        .then(function (doc) {
-          var keep = page;
-          var shown = Array.prototype.slice.call(tbody.rows);
-          rows = doc.rows.map(function (row, i) { return jsonRow(doc, row, i); });
-          visible = filtered(wanted());
-          page = keep;
-          adopt(visible.slice(page * pageSize, page * pageSize + pageSize), shown, doc.keys);
-          render();
-          box.dataset.loaded = "1";
-        })
-        .catch(function () {
-          // Opened from disk or offline: the rows in the page still sort and filter.
-          box.dataset.loaded = "partial";
-        })
-        .then(function () { box.removeAttribute("aria-busy"); });
     }
+    restore();
+    // A shared view (filters, sort, page in the address) needs every row at once.
+    if (window.location.search && !loaded) withAllRows(apply);
+    else apply();
   }
 
   function setupTimeline(box) {

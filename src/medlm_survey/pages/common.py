@@ -19,7 +19,7 @@ import html
 import itertools
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
@@ -356,13 +356,21 @@ def term_filter(vocabulary: str, term: str, kind: str) -> str:
     return f"{quote(vocabulary)}={quote(term)}"
 
 
+def _opening_view(table: Table) -> Iterator[tuple[dict[str, str], list[Cell]]]:
+    defaults = [(f.key, f.default) for f in table.facets if f.default]
+    return (row for row in table.rows if all(value in row[0].get(key, "").split() for key, value in defaults))
+
+
 def first_rows(table: Table, count: int) -> list[tuple[dict[str, str], list[Cell]]]:
     """The rows a table's page holds as HTML: the first ``count`` of those its filters show
     when the page opens (a facet's default, e.g. a leaderboard's main setting), so the page
     does not change under the reader when the script starts."""
-    defaults = [(f.key, f.default) for f in table.facets if f.default]
-    shown = (row for row in table.rows if all(value in row[0].get(key, "").split() for key, value in defaults))
-    return list(itertools.islice(shown, count))
+    return list(itertools.islice(_opening_view(table), count))
+
+
+def opening_count(table: Table) -> int:
+    """How many rows the table shows when the page opens (all pages of them)."""
+    return sum(1 for _ in _opening_view(table))
 
 
 def table_path(table: Table) -> str:
@@ -454,6 +462,7 @@ class Renderer:
             bibtex=bibtex,
             chip_list=chip_list,
             first_rows=lambda table: first_rows(table, FIRST_ROWS),
+            opening_count=opening_count,
             term_list=term_list,
             term_filter=term_filter,
             table_cell=table_cell,

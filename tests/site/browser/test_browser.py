@@ -51,6 +51,7 @@ def test_table_sorts_filters_and_downloads_visible_rows(watched_page, site_url, 
     # sort by size (numbers, not strings), smallest variant first, unknown sizes last
     header = table.locator("th", has_text="Sizes")
     header.click()
+    page.wait_for_selector("[data-medlm-table][data-loaded='1']")  # the first sort loads every row
     sizes = page.eval_on_selector_all(
         "[data-medlm-table] tbody tr td:nth-child(5)", "cells => cells.map(c => c.textContent.trim())"
     )

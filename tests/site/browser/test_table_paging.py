@@ -22,7 +22,9 @@ def _names(page) -> list[str]:
 
 def test_rows_built_from_json_are_the_rows_the_page_was_served_with(watched_page, site_url):
     page = watched_page
-    _open(page, site_url, "kinds/model/")
+    # a sort in the address loads the rows file at once and reorders: every row shown is
+    # built from JSON, none is the page's own
+    _open(page, site_url, "kinds/model/?sort=0-asc")
     same = page.evaluate(
         """async () => {
             const served = new DOMParser().parseFromString(await (await fetch(location.href)).text(), "text/html");
@@ -32,6 +34,7 @@ def test_rows_built_from_json_are_the_rows_the_page_was_served_with(watched_page
                     .map(a => a.name + "=" + a.value).sort().join(" ") + ">" + [...node.childNodes].map(canon).join("");
             const a = [...served.querySelectorAll("[data-medlm-table] tbody tr")].map(canon);
             const b = [...document.querySelectorAll("[data-medlm-table] tbody tr")].map(canon);
+            a.sort(); b.sort();
             return {served: a.length, shown: b.length, differ: a.filter((row, i) => row !== b[i]).slice(0, 2)};
         }"""
     )
@@ -39,11 +42,25 @@ def test_rows_built_from_json_are_the_rows_the_page_was_served_with(watched_page
     assert same["differ"] == []
 
 
+def test_the_rows_file_is_fetched_only_when_needed(watched_page, site_url):
+    page = watched_page
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url) if "/assets/tables/" in request.url else None)
+    page.goto(site_url + "kinds/model/", wait_until="load")
+    page.wait_for_load_state("networkidle")
+    assert fetched == [] and page.locator("[data-medlm-table]").get_attribute("data-loaded") is None
+    assert page.locator("[data-count]").inner_text() == "12"  # the opening view, from the page
+    page.locator("th", has_text="Name").click()  # the first sort fetches every row
+    page.wait_for_selector("[data-medlm-table][data-loaded='1']")
+    assert len(fetched) == 1 and fetched[0].endswith("/assets/tables/kind-model.json")
+
+
 def test_pages_sort_and_csv_cover_every_row(watched_page, site_url):
     page = watched_page
-    _open(page, site_url, "kinds/model/")
+    page.goto(site_url + "kinds/model/", wait_until="load")
     assert page.locator(".medlm-pager").is_hidden()  # 12 rows fit on one page
     page.locator("th", has_text="Name").click()
+    page.wait_for_selector("[data-medlm-table][data-loaded='1']")
     names = _names(page)
     assert names == sorted(names, key=str.lower) and len(names) == 12
     page.locator("th", has_text="Name").click()  # descending
