@@ -30,7 +30,7 @@
   // filtering, paging and the CSV work over all of them; only one page of rows is in the DOM.
   var RESERVED = { text: 1, "year-min": 1, "year-max": 1, "size-max": 1, best: 1 };
   var PAGE_SIZES = [10, 25, 50, 100, 250, 1000];
-  var DEFAULT_PAGE_SIZE = 100;
+  var DEFAULT_PAGE_SIZE = 50; // = FIRST_ROWS in pages/common.py
 
   function htmlText(html) {
     var holder = document.createElement("template");
@@ -327,7 +327,10 @@
       var hidden = {};
       hiddenColumns().forEach(function (i) { hidden[i] = true; });
       Array.prototype.forEach.call(table.rows, function (row) {
-        Array.prototype.forEach.call(row.cells, function (cell, i) { cell.hidden = !!hidden[i]; });
+        Array.prototype.forEach.call(row.cells, function (cell, i) {
+          // Write only what changes: the page opens with the default columns hidden already.
+          if (cell.hidden !== !!hidden[i]) cell.hidden = !!hidden[i];
+        });
       });
     }
 

@@ -271,11 +271,12 @@ def chip_list(chips: Iterable[tuple[str, str | None]], css: str = "") -> Markup:
     return Markup("".join(parts))
 
 
-def table_cell(cell: Cell, label: str = "") -> Markup:
+def table_cell(cell: Cell, label: str = "", hidden: bool = False) -> Markup:
     """One ``<td>`` of a comparison table (see :func:`chip_list` for why this is Python).
 
     ``label`` is the column's name, repeated on the cell for the phone layout, where each
-    row is shown as a card of "label: value" lines.
+    row is shown as a card of "label: value" lines. ``hidden``: the column is hidden until
+    the reader shows it (in the page already, so the script changes no layout on opening).
     """
     attributes = f' data-label="{escape(label)}"' if label else ""
     if cell.sort is not None:
@@ -284,6 +285,8 @@ def table_cell(cell: Cell, label: str = "") -> Markup:
         attributes += f' class="{escape(cell.css)}"'
     if cell.title:
         attributes += f' title="{escape(cell.title)}"'
+    if hidden:
+        attributes += " hidden"
     if cell.html is not None:
         text = cell.html
     else:
@@ -332,9 +335,11 @@ class Table:
 
 #: Rows of a table written into its page's HTML, so the page reads without JavaScript and
 #: search engines see it; every row is also in the table's JSON file (:func:`table_json`),
-#: which the browser sorts, filters and pages through. 100 rows of the widest table (the
-#: model kind table) are about 90 KB of HTML, inside the 300 KB page budget at any size.
-FIRST_ROWS = 100
+#: which the browser sorts, filters and pages through (medlm.js shows 50 rows a page too).
+#: Why 50: on a phone (Lighthouse's 4x slower CPU) the theme's script lays the page out
+#: several times on opening, and with 100 rows of the widest table that alone blocked the
+#: main thread for about 300 ms.
+FIRST_ROWS = 50
 TABLES_DIR = "assets/tables"
 #: Entries of one kind a taxonomy term page lists (the newest); the kind table, filtered by
 #: the term, holds the rest. 200 links are about 25 KB of HTML.
