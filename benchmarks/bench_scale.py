@@ -47,8 +47,11 @@ def largest_page(site: Path) -> tuple[int, str]:
     return max(pages) if pages else (0, "")
 
 
-def fetched_bytes(site: Path) -> tuple[int, int] | None:
-    """(home page bytes, first-search bytes), gzip-compressed as a server would send them."""
+def fetched_bytes(site: Path) -> tuple[int, int, int] | None:
+    """(home page bytes, first-search bytes, of those the search's own: the search page and
+    Pagefind's files), gzip-compressed as a server would send them. The rest of a first
+    search is the theme's stylesheets and scripts, which this headless browser fetches again
+    although the home page loaded them."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -76,7 +79,7 @@ def fetched_bytes(site: Path) -> tuple[int, int] | None:
                 args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
             )
             page = browser.new_page()
-            sizes: list[int] = []
+            sizes: list[tuple[str, int]] = []
 
             def count(response) -> None:
                 try:
@@ -85,19 +88,20 @@ def fetched_bytes(site: Path) -> tuple[int, int] | None:
                     body = response.body()
                 except Exception:  # redirects and aborted requests have no body
                     return
-                sizes.append(len(gzip.compress(body)))
+                sizes.append((response.url, len(gzip.compress(body))))
 
             page.on("response", count)
             page.goto(url, wait_until="networkidle")
-            home = sum(sizes)
+            home = sum(n for _, n in sizes)
             sizes.clear()
             page.goto(url + "search/?q=model", wait_until="networkidle")
             page.wait_for_timeout(1500)
-            search = sum(sizes)
+            search = sum(n for _, n in sizes)
+            own = sum(n for address, n in sizes if "/pagefind/" in address or "/search/" in address)
             browser.close()
     finally:
         server.shutdown()
-    return home, search
+    return home, search, own
 
 
 def main() -> int:
@@ -133,12 +137,16 @@ def main() -> int:
     finally:
         shutil.rmtree(base, ignore_errors=True)
 
-    print("entries  build s  Material plain s  ratio  output MB  files  largest page KB  pages >300 KB  search index MB  home KB  first search KB")
+    print(
+        "entries  build s  Material plain s  ratio  output MB  files  largest page KB  pages >300 KB  "
+        "search index MB  home KB  first search KB  of which search KB"
+    )
     for size, ours, floor, output, files, biggest, path, index, fetched, over, _ in rows:
-        home, search = fetched if fetched else (0, 0)
+        home, search, own = fetched if fetched else (0, 0, 0)
         print(
             f"{size:7,d}  {ours:7.1f}  {floor:16.1f}  {ours / floor:5.2f}  {output / 1e6:9.1f}  {files:5d}  "
-            f"{biggest / 1e3:15.0f}  {over:13d}  {index / 1e6:15.1f}  {home / 1e3:7.0f}  {search / 1e3:15.0f}   ({path})"
+            f"{biggest / 1e3:15.0f}  {over:13d}  {index / 1e6:15.1f}  {home / 1e3:7.0f}  {search / 1e3:15.0f}  "
+            f"{own / 1e3:18.0f}   ({path})"
         )
     if args.lighthouse:
         print("Lighthouse (mobile): performance / accessibility per page type")
