@@ -10,7 +10,8 @@ import responses
 from responses import matchers
 
 from medlm_survey import arxiv_client
-from tests.conftest import make_repo
+from medlm_survey.catalog import load_catalog
+from tests.conftest import REPO, TODAY, make_repo
 
 DATA = Path(__file__).parent / "data"
 ARXIV = DATA / "arxiv"
@@ -55,3 +56,15 @@ def answer(mock: responses.RequestsMock, ids: str, fixture: str | None = None, *
 def mini_root(tmp_path) -> Path:
     """A repository holding the four test entries of data/catalog."""
     return make_repo(tmp_path, {}, CATALOG)
+
+
+@pytest.fixture
+def mini(mini_root, taxonomy):
+    """The mini catalogue, loaded."""
+    return load_catalog(mini_root, taxonomy=taxonomy, today=TODAY)
+
+
+@pytest.fixture(scope="session")
+def real():
+    """The repository's own catalogue, loaded once for every test that reads it."""
+    return load_catalog(REPO)

@@ -21,18 +21,13 @@ from pybtex.database import parse_string
 from medlm_survey import bibtex, export, latex
 from medlm_survey.catalog import load_catalog
 from medlm_survey.schema import CorporateAuthor, ModelEntry
-from tests.conftest import REPO, TODAY, make_repo
+from tests.conftest import TODAY, make_repo
 
 from .alphabets import APPROXIMATED, GREEK, LATIN, VIETNAMESE
 from .conftest import DATA
 
 HARD = DATA / "bibtex"
 EXPECTED = yaml.safe_load((HARD / "expected.yaml").read_text(encoding="utf-8"))
-
-
-@pytest.fixture(scope="module")
-def real():
-    return load_catalog(REPO)
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,6 @@ import pytest
 from click.testing import CliRunner
 
 from medlm_survey import paper_links
-from medlm_survey.catalog import load_catalog
 from medlm_survey.cli import cli
 from medlm_survey.coverage import COVERED, MISSING, UNCERTAIN, measure_coverage
 from medlm_survey.reference_lists import (
@@ -25,7 +24,6 @@ from medlm_survey.reference_lists import (
     references_from_markdown,
     references_from_plain,
 )
-from tests.conftest import TODAY
 from tests.contrib.conftest import DATA
 
 LISTS = DATA / "coverage"
@@ -33,11 +31,6 @@ LISTS = DATA / "coverage"
 
 def invoke(*args: str):
     return CliRunner().invoke(cli, list(args))
-
-
-@pytest.fixture
-def mini(mini_root, taxonomy):
-    return load_catalog(mini_root, taxonomy=taxonomy, today=TODAY)
 
 
 def split(catalog, path: Path) -> dict[str, list[str]]:

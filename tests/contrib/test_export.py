@@ -22,26 +22,15 @@ from lxml import etree as lxml_etree
 from pybtex.database import parse_string
 
 from medlm_survey import export
-from medlm_survey.catalog import load_catalog
 from medlm_survey.cli import cli
 from medlm_survey.schema import SCHEMA_VERSION, ModelEntry
-from tests.conftest import REPO, TODAY
+from tests.conftest import REPO
 
 from .conftest import DATA
 
 SCHEMA = json.loads((REPO / "schema" / "entry.schema.json").read_text())
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker())
 ATOM = "{http://www.w3.org/2005/Atom}"
-
-
-@pytest.fixture
-def mini(mini_root, taxonomy):
-    return load_catalog(mini_root, taxonomy=taxonomy, today=TODAY)
-
-
-@pytest.fixture(scope="module")
-def real():
-    return load_catalog(REPO)
 
 
 # --- JSON ------------------------------------------------------------------------------

@@ -14,17 +14,7 @@ from click.testing import CliRunner
 from medlm_survey import export, tabular
 from medlm_survey.catalog import load_catalog
 from medlm_survey.cli import cli
-from tests.conftest import REPO, TODAY, make_repo
-
-
-@pytest.fixture
-def mini(mini_root, taxonomy):
-    return load_catalog(mini_root, taxonomy=taxonomy, today=TODAY)
-
-
-@pytest.fixture(scope="module")
-def real():
-    return load_catalog(REPO)
+from tests.conftest import TODAY, make_repo
 
 
 def documents(catalog) -> list[dict]:
