@@ -571,11 +571,17 @@
     document.querySelectorAll("button[data-copy]").forEach(setupCopy);
   }
 
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(init);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
+  // Runs setup on every page: with Material's instant navigation (document$) each page
+  // swap, else once the document is ready. views.js uses it too (it is loaded after this).
+  function onEveryPage(setup) {
+    if (window.document$ && typeof window.document$.subscribe === "function") {
+      window.document$.subscribe(setup);
+    } else if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", setup);
+    } else {
+      setup();
+    }
   }
+  window.medlmOnEveryPage = onEveryPage;
+  onEveryPage(init);
 })();

@@ -91,11 +91,5 @@
     document.querySelectorAll("[data-medlm-compare]").forEach(setupCompare);
   }
 
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(init);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
-  }
+  window.medlmOnEveryPage(init); // medlm.js, listed before this file in mkdocs.yml
 })();

@@ -13,6 +13,7 @@ of ``templates/_lineage.j2``, which order children the same way (:func:`children
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass, field
@@ -52,12 +53,10 @@ class Node:
     other_bases: tuple[str, ...] = ()
     in_view: bool = True
 
-    def size(self) -> int:
-        return 1 + sum(child.size() for child in self.children)
-
-    @property
+    @functools.cached_property
     def tree_size(self) -> int:
-        return self.size()
+        """Models in the tree below and including this one (a property: templates sort on it)."""
+        return 1 + sum(child.tree_size for child in self.children)
 
 
 @dataclass
