@@ -20,20 +20,17 @@ ratio <= 1.5 at 10,000, linear growth, no HTML page over 300 KB, first search <=
 from __future__ import annotations
 
 import argparse
-import functools
 import gzip
-import http.server
 import shutil
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from bench_lighthouse import lighthouse_scores  # noqa: E402
+from bench_lighthouse import lighthouse_scores, serve  # noqa: E402
 from bench_site import BIN, timed, write_plain_project  # noqa: E402
 from synthetic import write_catalogue  # noqa: E402
 
@@ -59,18 +56,9 @@ def fetched_bytes(site: Path) -> tuple[int, int, int] | None:
     if not CHROMIUM.exists():
         return None
 
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args) -> None:
-            pass
-
-        def end_headers(self) -> None:
-            # As GitHub Pages serves: cacheable for 10 minutes, so the search page reuses
-            # the stylesheets and scripts the home page loaded (a cold cache only once).
-            self.send_header("Cache-Control", "max-age=600")
-            super().end_headers()
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    # gzip and Cache-Control as GitHub Pages serves: the search page reuses what the home
+    # page loaded (a cold cache only once)
+    server = serve(site)
     url = f"http://127.0.0.1:{server.server_address[1]}/"
     try:
         with sync_playwright() as playwright:
@@ -101,6 +89,7 @@ def fetched_bytes(site: Path) -> tuple[int, int, int] | None:
             browser.close()
     finally:
         server.shutdown()
+        server.server_close()
     return home, search, own
 
 
