@@ -55,7 +55,7 @@ CODES: dict[str, str] = {
     "duplicate-variant": "Two variants of one entry have the same name.",
     "suspicious-scale": "A percent-scale score is at most 1: probably a fraction of 1 written without scale: unit.",
     "invalid-url": "A link is not an https:// URL.",
-    "invalid-license": "The license is not an SPDX id, 'proprietary' or 'unknown'.",
+    "invalid-license": "The license is not an SPDX id, a LicenseRef-<name>, 'proprietary', 'NONE' or 'unknown'.",
     "invalid-parameters": "The parameter count is not a number with a K/M/B/T suffix (e.g. 7B).",
     "missing-source": "The entry names no paper.arxiv, paper.doi or paper.url to check it against.",
     "summary-length": "The summary is longer than four sentences.",

@@ -204,7 +204,7 @@ def render_draft(
         "# links:",
         "#   code: https://...",
         "# organizations: []",
-        "# license: ...  # SPDX id, 'proprietary' or 'unknown'",
+        "# license: ...  # SPDX id, LicenseRef-<name>, 'proprietary', 'NONE' or 'unknown'",
         f"modalities: [{TODO}]  # any of: {_terms(taxonomy, 'modalities')}",
         "# tasks, specialties and languages: terms from taxonomy.yaml",
     ]
