@@ -68,6 +68,10 @@ class Catalog:
     derived_models: Mapping[str, tuple[str, ...]] = field(init=False)
     derived_data: Mapping[str, tuple[str, ...]] = field(init=False)
     covered_by: Mapping[str, tuple[str, ...]] = field(init=False)
+    #: Model entries whose training data are not recorded, and those recorded only in part:
+    #: why a dataset's "trained on this dataset" list is a lower bound.
+    training_data_unrecorded: int = field(init=False)
+    training_data_partial: int = field(init=False)
 
     def __post_init__(self) -> None:
         by_kind: dict[str, list[EntryBase]] = {kind: [] for kind in KINDS}
@@ -106,6 +110,9 @@ class Catalog:
         set_(self, "derived_models", freeze(derived))
         set_(self, "derived_data", freeze(derived_data))
         set_(self, "covered_by", freeze(covered))
+        models = by_kind["model"]
+        set_(self, "training_data_unrecorded", sum(1 for m in models if m.trained_on is None))
+        set_(self, "training_data_partial", sum(1 for m in models if m.trained_on_partial is not None))
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:

@@ -51,6 +51,7 @@ CODES: dict[str, str] = {
     "contradictory-setting": "A score's shots and prompting terms contradict each other (zero-shot with shots 3).",
     "value-out-of-scale": "A score lies outside the range of the scale it is printed on (accuracy 187.3).",
     "contradictory-size": "A model says sizes_not_disclosed but a variant records its parameters.",
+    "partial-without-list": "A model says trained_on_partial but trained_on lists no dataset.",
     "unknown-variant": "A score names a variant the entry does not list.",
     "duplicate-variant": "Two variants of one entry have the same name.",
     "suspicious-scale": "A percent-scale score is at most 1: probably a fraction of 1 written without scale: unit.",

@@ -62,6 +62,8 @@ def _block(entries: list[EntryBase], kind: str) -> dict:
     if kind == "model":
         # Of the recorded sizes, how many are "not disclosed" rather than a parameter count.
         fields["sizes"]["not_disclosed"] = sum(1 for e in entries if e.sizes_not_disclosed is not None)
+        # Of the recorded training-data lists, how many the sources show only in part.
+        fields["trained_on"]["partial"] = sum(1 for e in entries if e.trained_on_partial is not None)
     return {"entries": len(entries), "fields": fields}
 
 
@@ -79,6 +81,8 @@ def coverage_table(catalog: Catalog) -> dict:
         {"medical_models": {"entries": N, "fields": {label: {"recorded": n, "share": 0.93}}},
         # fields["sizes"] of model blocks also has "not_disclosed": how many of the recorded
         # sizes are sizes_not_disclosed statements rather than parameter counts
+        # fields["trained_on"] of model blocks also has "partial": how many of the recorded
+        # lists carry trained_on_partial (the sources name only part of the training data)
          "medical_models_by_family": {family: {...same...}},
          "datasets": {...}, "benchmarks": {...}, "surveys": {...},
          "missing": {label: [model ids of medical models without it]}}
@@ -110,6 +114,8 @@ def format_coverage(table: dict) -> list[str]:
             line = f"  {label:<12} {numbers['recorded']:>5}  {percent}"
             if numbers.get("not_disclosed"):
                 line += f"  (of which {numbers['not_disclosed']} not disclosed)"
+            if numbers.get("partial"):
+                line += f"  (of which {numbers['partial']} partial lists)"
             lines.append(line)
 
     block("medical models", table["medical_models"])

@@ -648,6 +648,9 @@ def _check_access(access: str | None, kind: str, info: ValidationInfo, loc: tupl
 class ModelEntry(EntryBase):
     """A trained model, model family or system."""
 
+    # Editors learn that a partial list needs a list (the empty-list case is validate's).
+    model_config = ConfigDict(json_schema_extra={"dependentRequired": {"trained_on_partial": ["trained_on"]}})
+
     kind: Literal["model"]
     """Always 'model'."""
     architecture: str | None = None
@@ -664,6 +667,11 @@ class ModelEntry(EntryBase):
     trained_on: list[Slug] | None = None
     """Ids of dataset or benchmark entries used for training or fine-tuning. Absent means
     not recorded; an empty list means none is catalogued."""
+    trained_on_partial: PlainText | None = None
+    """Set when the sources seen name only part of the training data, e.g. "Only PathVQA is
+    confirmed (an author's reply); the per-dataset list in the paper appendix was not read".
+    The site then marks the list as partial, so a dataset's "trained on it" list is read as a
+    lower bound. It needs a non-empty ``trained_on``."""
     results: list[Result] = Field(default_factory=list)
     """Reported scores with their settings and sources."""
     clinical_evidence: ClinicalEvidence | None = None
@@ -687,6 +695,18 @@ class ModelEntry(EntryBase):
                 "contradictory_size",
                 "sizes_not_disclosed is set but variant '{variant}' records its parameters; delete one of them",
                 variant=sized[0],
+            )
+        return value
+
+    @field_validator("trained_on_partial")
+    @classmethod
+    def _partial_needs_a_list(cls, value: str | None, info: ValidationInfo) -> str | None:
+        # A field validator, so the diagnostic points at this key; trained_on is declared first.
+        if value and not info.data.get("trained_on"):
+            raise _error(
+                "partial_without_list",
+                "trained_on_partial is set but trained_on lists no dataset; list the catalogued datasets the "
+                "sources name, or delete trained_on_partial",
             )
         return value
 

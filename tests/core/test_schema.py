@@ -54,7 +54,7 @@ def _keywords(node, path="#"):
             if key in ("properties", "$defs", "patternProperties"):
                 for name, sub in value.items():
                     yield from _keywords(sub, f"{path}/{key}/{name}")
-            elif key in ("examples", "enum", "const", "default", "required"):
+            elif key in ("examples", "enum", "const", "default", "required", "dependentRequired"):  # values, not schemas
                 yield key, path
             else:
                 yield key, path
@@ -115,6 +115,17 @@ def test_schema_catches_in_the_editor_what_validate_catches(published, repo_root
         target = target[part]
     target[path[-1]] = value
     assert list(validator.iter_errors(document)), f"{path} = {value!r} passed the JSON Schema"
+
+
+def test_schema_refuses_a_partial_training_list_without_a_list(published, repo_root):
+    document = _real_entry(repo_root, "biomedclip.yaml")
+    validator = jsonschema.Draft202012Validator(published)
+    document["trained_on_partial"] = "Only one set is named."
+    assert not list(validator.iter_errors(document)), "a partial list beside trained_on passes"
+    del document["trained_on"]
+    errors = list(validator.iter_errors(document))  # one oneOf error; the model branch says why
+    assert [e.validator for e in errors] == ["oneOf"]
+    assert "dependentRequired" in {sub.validator for sub in errors[0].context}
 
 
 def test_every_real_entry_passes_the_published_schema(published, repo_root):

@@ -19,7 +19,7 @@ def test_coverage_counts_recorded_fields(make_catalog):
     table = coverage_table(catalog)
     models = table["medical_models"]
     assert models["entries"] == 1  # base-lm is a general-purpose base
-    assert models["fields"]["trained_on"] == {"recorded": 1, "share": 1.0}
+    assert models["fields"]["trained_on"] == {"recorded": 1, "share": 1.0, "partial": 0}
     assert models["fields"]["sizes"] == {"recorded": 1, "share": 1.0, "not_disclosed": 0}
     assert table["missing"]["trained_on"] == []
     assert set(table["medical_models_by_family"]) == {"llm", "multimodal"}
@@ -74,3 +74,26 @@ sizes_not_disclosed: API-only; the paper and the model page give no parameter co
     from medlm_survey.record_stats import format_coverage
 
     assert "  sizes            2  100.0%  (of which 1 not disclosed)" in format_coverage(coverage_table(catalog))
+
+
+def test_a_partial_training_list_counts_as_recorded_and_is_reported_apart(make_catalog):
+    entry = """schema_version: 2
+id: partly
+kind: model
+name: Partly Known
+categories: [llm]
+summary: A fixture.
+date: "2024-01"
+paper: {title: Partly, authors: [A. Author], url: https://example.org/p}
+trained_on: [beta-notes]
+trained_on_partial: The README names one of its four training sets.
+"""
+    catalog = make_catalog({"entries/model/partly.yaml": entry}, base=GOOD)
+    assert [str(d) for d in catalog.diagnostics] == []
+    # base-lm, a general-purpose fixture, records no training data; the counts cover every model.
+    assert catalog.training_data_partial == 1 and catalog.training_data_unrecorded == 1
+    table = coverage_table(catalog)
+    assert table["medical_models"]["fields"]["trained_on"] == {"recorded": 2, "share": 1.0, "partial": 1}
+    from medlm_survey.record_stats import format_coverage
+
+    assert "  trained_on       2  100.0%  (of which 1 partial lists)" in format_coverage(table)

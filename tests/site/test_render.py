@@ -130,6 +130,24 @@ def test_backlinks_on_dataset_and_benchmark(pages):
     assert "## Evaluated on this benchmark" in vqa and "leaderboards/vqa-rad/" in vqa
 
 
+def test_a_partial_training_list_is_marked_and_backlinks_say_they_can_be_incomplete(pages, fixture_catalog):
+    models = fixture_catalog.by_kind["model"]
+    unrecorded = sum(1 for m in models if m.trained_on is None)
+    partial = [m.id for m in models if m.trained_on_partial]
+    assert partial == ["biomedgpt"] and unrecorded > 1
+    # The model's own page says the list is partial and why, above the list.
+    page = pages["model/biomedgpt.md"]
+    section = page[page.index("## Trained on"):]
+    assert section.index("<strong>Partial list:</strong>") < section.index('href="../../benchmark/vqa-rad/"')
+    assert "name only the VQA-RAD training split" in section
+    # A dataset's "trained on" list is a lower bound, and says by how much.
+    for path in ("dataset/pmc-15m.md", "benchmark/vqa-rad.md"):
+        note = f"The list can be incomplete: {unrecorded} catalogued models do not record their training data yet, and 1 records only part of it."
+        assert note in pages[path]
+    # A complete list carries no such mark.
+    assert "Partial list" not in pages["model/biomedclip.md"]
+
+
 def test_leaderboard_never_ranks_across_settings(fixture_catalog):
     r = render.Renderer(fixture_catalog, edit_base=None, intro="", today=None)
     groups = render.leaderboard_groups(r, "medqa")
