@@ -50,7 +50,7 @@ CSV_COLUMNS = (
     "paper_title", "paper_authors", "paper_venue", "paper_year", "arxiv", "doi", "paper_url",
     "code", "weights", "data", "homepage", "demo", "license", "access", "modalities", "tasks",
     "specialties", "languages", "tags", "parameters", "architecture", "base_models",
-    "trained_on", "size", "built_from", "metrics", "subsets", "covers", "same_paper_as",
+    "trained_on", "trained_on_partial", "size", "built_from", "metrics", "subsets", "covers", "same_paper_as",
     "results", "summary",
 )  # fmt: skip
 #: Separator inside one CSV cell; names and titles contain commas, never "; " lists.

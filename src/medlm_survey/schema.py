@@ -664,10 +664,12 @@ class ModelEntry(EntryBase):
     rather than "not recorded"; a model that records any variant's parameters cannot say it."""
     base_models: list[Slug] = Field(default_factory=list)
     """Ids of model entries it was initialised or fine-tuned from."""
-    trained_on: list[Slug] | None = None
+    trained_on: list[Slug] | None = Field(default=None, examples=[["mimic-cxr", "chexpert"]])
     """Ids of dataset or benchmark entries used for training or fine-tuning. Absent means
     not recorded; an empty list means none is catalogued."""
-    trained_on_partial: PlainText | None = None
+    trained_on_partial: PlainText | None = Field(
+        default=None, examples=["Only MIMIC-CXR is named in the README; the paper's data section was not read."]
+    )
     """Set when the sources seen name only part of the training data, e.g. "Only PathVQA is
     confirmed (an author's reply); the per-dataset list in the paper appendix was not read".
     The site then marks the list as partial, so a dataset's "trained on it" list is read as a
