@@ -214,6 +214,7 @@ def render_draft(
             "#   - {name: 7B, parameters: 7B}",
             "# base_models: []  # ids of model entries",
             "# trained_on: []  # ids of dataset entries; leave out if not known (= not recorded)",
+            "# trained_on_partial: ...  # when the sources name only part of the training data: what is missing",
             "# results:  # each score as printed, with its setting and where it was read",
             "#   - {benchmark: medqa, metric: accuracy, value: 0, split: test, shots: 0, source: {paper: self, locator: Table 2}}",
         ]
