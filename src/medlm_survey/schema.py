@@ -704,7 +704,8 @@ class ModelEntry(EntryBase):
     @classmethod
     def _partial_needs_a_list(cls, value: str | None, info: ValidationInfo) -> str | None:
         # A field validator, so the diagnostic points at this key; trained_on is declared first.
-        if value and not info.data.get("trained_on"):
+        # A trained_on that failed its own check is missing from info.data: no second error for it.
+        if value and "trained_on" in info.data and not info.data["trained_on"]:
             raise _error(
                 "partial_without_list",
                 "trained_on_partial is set but trained_on lists no dataset; list the catalogued datasets the "
